@@ -1,0 +1,8 @@
+"""Imports every built-in reader and step so their registrations run."""
+
+import dolmakit.filters  # noqa: F401
+import dolmakit.io.jsonl  # noqa: F401
+import dolmakit.io.parquet  # noqa: F401
+import dolmakit.io.warc  # noqa: F401
+import dolmakit.io.wet  # noqa: F401
+import dolmakit.taggers.stats  # noqa: F401

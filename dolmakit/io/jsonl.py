@@ -1,0 +1,45 @@
+"""Dolma JSON lines (.jsonl, .json.gz, .jsonl.gz, .jsonl.zst, .jsonl.bz2): one document per line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from dolmakit.document import Document
+from dolmakit.io.readers import Item, Reader, register_reader
+
+
+@register_reader
+class JsonlReader(Reader):
+    format_name = "jsonl"
+    suffixes = tuple(
+        f"{stem}{compression}"
+        for stem in (".jsonl", ".json", ".ndjson")
+        for compression in ("", ".gz", ".zst", ".zstd", ".bz2")
+    )
+
+    def read(self, path: str) -> Iterator[Item]:
+        compression = CompressionTypes.detect_compression_type(path)
+        line_number = 0
+        try:
+            with FileSystems.open(path, compression_type=compression) as stream:
+                for line_number, line in enumerate(stream, start=1):  # noqa: B007
+                    if line.strip():
+                        yield self._parse(line, path, line_number)
+        except (OSError, EOFError, ValueError) as error:  # corrupt or truncated compression
+            cause = f"{type(error).__name__}: {error} after line {line_number}"
+            yield self.error("corrupt_file", cause, path, line=line_number)
+
+    def _parse(self, line: bytes, path: str, line_number: int) -> Item:
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError(f"a line must hold a JSON object, got {type(row).__name__}")
+            doc = Document.from_dict(row, default_source=self.source)
+        except ValueError as error:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+            return self.error("bad_record", str(error), path, line=line_number)
+        doc.added = doc.added or self.added
+        return doc

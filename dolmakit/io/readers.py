@@ -1,0 +1,71 @@
+"""Readers turn one input file into documents, removals and errors; registered by format name.
+
+A reader never raises for bad input: a record it cannot use becomes a Removed (a valid record of
+the wrong kind, with the reason) or an ErrorRecord (unreadable, with the cause and location).
+Counts that are not documents (skipped record types, charset sources) go to `stats`, which the
+Beam DoFn turns into counters.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.io.html import HTML_TYPES, HtmlConfig
+from dolmakit.registry import Registry
+
+READ_STEP = "read"
+Item = Document | Removed | ErrorRecord
+
+
+@dataclass
+class ReadConfig:
+    html: HtmlConfig = field(default_factory=HtmlConfig)
+    # HTTP content types extracted as HTML; other responses are removed as non_html
+    content_types: list[str] = field(default_factory=lambda: list(HTML_TYPES))
+    # larger responses are removed unread (Common Crawl itself truncates at 1 MiB)
+    max_body_bytes: int = 10 << 20
+    # only these HTTP status codes become documents; others are removed as http_status_<code>
+    http_statuses: list[int] = field(default_factory=lambda: [200])
+    # tolerate malformed WARC headers (WARC/0.18, LF-only HTTP headers in ClueWeb)
+    quirks_mode: bool = True
+
+
+class Reader(ABC):
+    format_name: ClassVar[str] = ""
+    # file name endings this reader claims when input.format is auto
+    suffixes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, config: ReadConfig, source: str, added: str):
+        self.config = config
+        self.source = source
+        self.added = added
+        self.stats: Counter[str] = Counter()
+
+    @abstractmethod
+    def read(self, path: str) -> Iterator[Item]: ...
+
+    def error(self, kind: str, cause: str, path: str, **where: object) -> ErrorRecord:
+        return ErrorRecord(READ_STEP, kind, cause, {"file": path, **where})
+
+
+READERS: Registry[type[Reader]] = Registry("input format")
+
+
+def register_reader(cls: type[Reader]) -> type[Reader]:
+    return READERS.add(cls.format_name)(cls)
+
+
+def reader_for(path: str) -> type[Reader] | None:
+    """The reader whose suffix matches the path best (longest suffix wins: .warc.wet.gz > .gz)."""
+    matches = [
+        (len(suffix), cls)
+        for _, cls in READERS.items()
+        for suffix in cls.suffixes
+        if path.lower().endswith(suffix)
+    ]
+    return max(matches, key=lambda match: match[0])[1] if matches else None

@@ -1,0 +1,58 @@
+"""Expands a pipeline's input (globs and listing files) into files, each with its reader."""
+
+from __future__ import annotations
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from dolmakit.errors import ConfigError
+from dolmakit.io.readers import READERS, Reader, reader_for
+
+
+def expand_inputs(
+    patterns: list[str], listing: str | None, listing_prefix: str, fmt: str, source: str
+) -> list[tuple[str, str]]:
+    """(path, format) for every input file, sorted; fails before launch when nothing matches."""
+    paths = [path for pattern in patterns for path in _match(pattern, source)]
+    if listing:
+        paths += read_listing(listing, listing_prefix)
+    if not paths:
+        raise ConfigError("no input files: give input.paths or input.listing", source=source)
+    return [(path, _format(path, fmt, source)) for path in sorted(set(paths))]
+
+
+def read_listing(listing: str, prefix: str) -> list[str]:
+    """Paths from a Common Crawl style listing (warc.paths.gz): one path per line, relative ones
+    joined to `prefix` (s3://commoncrawl/ for Common Crawl's own)."""
+    compression = CompressionTypes.detect_compression_type(listing)
+    with FileSystems.open(listing, compression_type=compression) as stream:
+        lines = [line.decode("utf-8").strip() for line in stream]
+    return [_join(prefix, line) for line in lines if line and not line.startswith("#")]
+
+
+def _match(pattern: str, source: str) -> list[str]:
+    (result,) = FileSystems.match([pattern])
+    files = [meta.path for meta in result.metadata_list if meta.size_in_bytes >= 0]
+    if not files:
+        raise ConfigError(f"no files match {pattern!r}", source=source, key="input.paths")
+    return files
+
+
+def _format(path: str, fmt: str, source: str) -> str:
+    if fmt != "auto":
+        return fmt
+    reader: type[Reader] | None = reader_for(path)
+    if reader is None:
+        known = ", ".join(f"{name}: {' '.join(cls.suffixes)}" for name, cls in READERS.items())
+        raise ConfigError(
+            f"cannot tell the format of {path!r}; set input.format or use one of {known}",
+            source=source,
+            key="input.format",
+        )
+    return reader.format_name
+
+
+def _join(prefix: str, path: str) -> str:
+    if "://" in path or path.startswith("/") or not prefix:
+        return path
+    return prefix.rstrip("/") + "/" + path.lstrip("/")

@@ -1,0 +1,84 @@
+"""Sharded, atomic outputs: Beam's file sinks write to a temporary folder and rename at the end,
+so a failed run never leaves a file that looks complete."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import apache_beam as beam
+import pyarrow as pa
+from apache_beam.io.filesystem import CompressionTypes
+
+from dolmakit.document import Document, ErrorRecord, Removed
+
+PARQUET_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("text", pa.string()),
+        ("source", pa.string()),
+        ("added", pa.string()),
+        ("created", pa.string()),
+        ("metadata", pa.string()),  # JSON text: keys differ from source to source
+        ("attributes", pa.map_(pa.string(), pa.list_(pa.list_(pa.float64())))),
+    ]
+)
+
+
+class WriteJsonLines(beam.PTransform):
+    """Anything with to_dict() -> `<prefix>-SSSSS-of-NNNNN.jsonl.gz`."""
+
+    def __init__(self, prefix: str, shards: int = 0):
+        super().__init__()
+        self.prefix, self.shards = prefix, shards
+
+    def expand(self, items: beam.PCollection) -> Any:
+        return (
+            items
+            | "To JSON" >> beam.Map(_to_json)
+            | "Write"
+            >> beam.io.WriteToText(
+                self.prefix,
+                file_name_suffix=".jsonl.gz",
+                compression_type=CompressionTypes.GZIP,
+                num_shards=self.shards,
+            )
+        )
+
+
+class WriteParquet(beam.PTransform):
+    def __init__(self, prefix: str, shards: int = 0):
+        super().__init__()
+        self.prefix, self.shards = prefix, shards
+
+    def expand(self, docs: beam.PCollection) -> Any:
+        return (
+            docs
+            | "To row" >> beam.Map(parquet_row)
+            | "Write"
+            >> beam.io.WriteToParquet(
+                self.prefix,
+                PARQUET_SCHEMA,
+                file_name_suffix=".parquet",
+                num_shards=self.shards,
+                codec="zstd",
+            )
+        )
+
+
+def parquet_row(doc: Document) -> dict[str, Any]:
+    row = doc.to_dict()
+    row["metadata"] = json.dumps(doc.metadata, ensure_ascii=False)
+    row["attributes"] = [(k, [list(map(float, s)) for s in v]) for k, v in doc.attributes.items()]
+    return row
+
+
+def in_sample(item: Removed, rate: float) -> bool:
+    """A deterministic sample by document id, the same on every runner and worker count."""
+    digest = hashlib.blake2b(item.doc.id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") < rate * 2**64
+
+
+def _to_json(item: Document | Removed | ErrorRecord) -> str:
+    return json.dumps(item.to_dict(), ensure_ascii=False)

@@ -1,0 +1,57 @@
+"""Steps: the units a pipeline chains. Taggers add attributes; filters remove with a reason.
+
+A step type is registered by name with a typed `Config` dataclass. A step instance is built on the
+launching machine (so config errors surface before any data is read), pickled to workers, and its
+`setup()` loads heavy resources there, once per worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from dolmakit.document import Document, Removed, Span
+from dolmakit.registry import Registry
+
+
+@dataclasses.dataclass
+class NoConfig:
+    """For steps that take no settings."""
+
+
+class Step(ABC):
+    """One stage: takes a document, returns it (possibly changed) or a Removed."""
+
+    type_name: ClassVar[str] = ""
+    Config: ClassVar[type] = NoConfig
+
+    def __init__(self, name: str, config: Any):
+        self.name = name
+        self.config = config
+
+    def setup(self) -> None:
+        """Loads heavy resources (models, lists); runs once per worker before any document."""
+
+    @abstractmethod
+    def process(self, doc: Document) -> Document | Removed: ...
+
+
+class Tagger(Step):
+    """A step whose pure `predict(doc)` returns attributes; they are stored as `<name>__<key>`."""
+
+    @abstractmethod
+    def predict(self, doc: Document) -> dict[str, list[Span]]: ...
+
+    def process(self, doc: Document) -> Document:
+        for key, spans in self.predict(doc).items():
+            doc.attributes[f"{self.name}__{key}"] = spans
+        return doc
+
+
+STEPS: Registry[type[Step]] = Registry("step type")
+
+
+def register_step(cls: type[Step]) -> type[Step]:
+    """Class decorator: registers a step under its `type_name`."""
+    return STEPS.add(cls.type_name)(cls)

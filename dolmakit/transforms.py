@@ -1,0 +1,145 @@
+"""The Beam side: DoFns that do the work and count it, composite transforms that only wire.
+
+Every DoFn has three outputs, kept documents (main), `removed` and `errors`, and counts what it
+sends to each under `step/<name>/...` so the report can prove in = kept + removed + errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+import dolmakit.builtins  # noqa: F401  (workers look readers up by name)
+from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.io.readers import READ_STEP, READERS, ReadConfig
+from dolmakit.steps import Step
+
+NAMESPACE = "dolmakit"
+REMOVED, ERRORS = "removed", "errors"
+LOG = logging.getLogger("dolmakit")
+
+
+class _Counters:
+    """Beam counters created on first use (creating one per element would be wasteful)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self._counters: dict[str, Any] = {}
+
+    def inc(self, name: str, n: int = 1) -> None:
+        counter = self._counters.get(name)
+        if counter is None:
+            counter = self._counters[name] = Metrics.counter(NAMESPACE, f"{self.prefix}/{name}")
+        counter.inc(n)
+
+
+def route(item: Document | Removed | ErrorRecord, counters: _Counters) -> Any:
+    """Counts an item and wraps it for the output it belongs to."""
+    counters.inc("in")
+    if isinstance(item, Removed):
+        counters.inc(f"removed/{item.reason}")
+        return pvalue.TaggedOutput(REMOVED, item)
+    if isinstance(item, ErrorRecord):
+        counters.inc(f"error/{item.kind}")
+        return pvalue.TaggedOutput(ERRORS, item)
+    counters.inc("kept")
+    return item
+
+
+class ReadFileFn(beam.DoFn):
+    """(path, format) -> every record of the file as a document, removal or error."""
+
+    def __init__(self, config: ReadConfig, source: str, added: str):
+        self.config, self.source, self.added = config, source, added
+
+    def setup(self) -> None:
+        self.counters = _Counters(f"step/{READ_STEP}")
+        self.stats = _Counters(READ_STEP)
+
+    def process(self, element: tuple[str, str]) -> Iterator[Any]:
+        path, fmt = element
+        reader = READERS.get(fmt)(self.config, self.source, self.added)
+        started, records = time.monotonic(), 0
+        for item in reader.read(path):
+            records += 1
+            yield route(item, self.counters)
+        for name, n in reader.stats.items():
+            self.stats.inc(name, n)
+        self.stats.inc("files")
+        LOG.info("read %s: %d records in %.1fs", path, records, time.monotonic() - started)
+
+
+class StepFn(beam.DoFn):
+    """Runs one step on each document; an exception in a step is that document's error."""
+
+    def __init__(self, step: Step):
+        self.step = step
+
+    def setup(self) -> None:
+        self.step.setup()
+        self.counters = _Counters(f"step/{self.step.name}")
+
+    def process(self, doc: Document) -> Iterator[Any]:
+        try:
+            item = self.step.process(doc)
+        except Exception as error:  # one bad document must not end the run
+            cause = f"{type(error).__name__}: {error}"
+            item = ErrorRecord(self.step.name, "step_failed", cause, {"id": doc.id})
+        yield route(item, self.counters)
+
+
+class LengthHistogramFn(beam.DoFn):
+    """Counts documents into log2 buckets of text length (a histogram that works on any runner)."""
+
+    def __init__(self, series: str):
+        self.series = series
+
+    def setup(self) -> None:
+        self.counters = _Counters(f"hist/text_chars/{self.series}")
+
+    def process(self, doc: Document) -> Iterator[Document]:
+        self.counters.inc(str(len(doc.text).bit_length()))
+        yield doc
+
+
+class ReadDocuments(beam.PTransform):
+    """Files -> (documents, removed, errors); files are spread over workers one file each."""
+
+    def __init__(self, files: list[tuple[str, str]], config: ReadConfig, source: str, added: str):
+        super().__init__()
+        self.files, self.config, self.source, self.added = files, config, source, added
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> pvalue.DoOutputsTuple:
+        return (
+            pbegin
+            | "List files" >> beam.Create(self.files)
+            | "Spread files" >> beam.Reshuffle()
+            | "Read records"
+            >> beam.ParDo(ReadFileFn(self.config, self.source, self.added)).with_outputs(
+                REMOVED, ERRORS, main="kept"
+            )
+        )
+
+
+class ApplyStep(beam.PTransform):
+    def __init__(self, step: Step):
+        super().__init__()
+        self.step = step
+
+    def expand(self, docs: beam.PCollection) -> pvalue.DoOutputsTuple:
+        return docs | beam.ParDo(StepFn(self.step)).with_outputs(REMOVED, ERRORS, main="kept")
+
+
+class MeasureLengths(beam.PTransform):
+    def __init__(self, series: str):
+        super().__init__()
+        self.series = series
+
+    def expand(self, docs: beam.PCollection) -> beam.PCollection:
+        return docs | beam.ParDo(LengthHistogramFn(self.series))
