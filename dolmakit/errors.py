@@ -10,7 +10,7 @@ class DolmakitError(Exception):
 
 
 class ConfigError(DolmakitError):
-    """A pipeline or mix file (or an override) is wrong: names the file, the key and what is allowed."""
+    """A config file or override is wrong; the message names the file, the key, what is allowed."""
 
     def __init__(self, message: str, *, source: str | None = None, key: str | None = None):
         self.source = source

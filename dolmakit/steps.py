@@ -30,7 +30,7 @@ class Step(ABC):
         self.name = name
         self.config = config
 
-    def setup(self) -> None:
+    def setup(self) -> None:  # noqa: B027  (an optional hook, empty by design)
         """Loads heavy resources (models, lists); runs once per worker before any document."""
 
     @abstractmethod

@@ -1,4 +1,4 @@
-"""Length and character statistics: cheap whole-document scores that every pipeline can filter on."""
+"""Length and character statistics: cheap document-level scores any pipeline can filter on."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class TextStatsConfig:
 
 @register_step
 class TextStats(Tagger):
-    """chars, words, lines, mean word length and the fractions of letters, digits and short lines."""
+    """chars, words, lines, mean word length; fractions of letters, digits and short lines."""
 
     type_name = "text_stats_v1"
     Config = TextStatsConfig
