@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 
 import click
 
 from dolmakit.errors import ConfigError, DolmakitError
+from dolmakit.logs import configure as configure_logging
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +36,7 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
     every core."""
     from dolmakit.run import run_pipeline
 
-    _logging(quiet)
+    configure_logging(quiet)
     settings = list(overrides) + ([f"output.path={output}"] if output else [])
     summary = run_pipeline(pipeline_file, settings, list(ctx.args))
     click.echo(summary.text)
@@ -65,8 +66,10 @@ def main() -> None:
     except DolmakitError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-
-
-def _logging(quiet: bool) -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    logging.getLogger("dolmakit").setLevel(logging.WARNING if quiet else logging.INFO)
+    except Exception as error:  # a bug or an environment problem: say what, keep the trace
+        if os.environ.get("DOLMAKIT_DEBUG"):
+            raise
+        click.echo(
+            f"error: {type(error).__name__}: {error} (DOLMAKIT_DEBUG=1 shows the trace)", err=True
+        )
+        sys.exit(1)

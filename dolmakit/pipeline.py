@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
 from dolmakit.config import OutputConfig, ResolvedPipeline
-from dolmakit.io.sources import expand_inputs
+from dolmakit.errors import ConfigError
+from dolmakit.io.sources import InputFile, expand_inputs
 from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
+from dolmakit.staging import stage_dolmakit
 from dolmakit.transforms import ERRORS, REMOVED, ApplyStep, MeasureLengths, ReadDocuments
 
 LOCAL = "local"
@@ -23,7 +26,7 @@ class Launch:
     """What a run needs besides the graph: where things go and how much input there is."""
 
     pipeline: beam.Pipeline
-    files: list[tuple[str, str]]
+    files: list[InputFile]
     input_bytes: int
     runner_label: str
 
@@ -39,14 +42,17 @@ def make_pipeline(resolved: ResolvedPipeline, beam_args: list[str]) -> Launch:
     )
     options = PipelineOptions(beam_args)
     runner, label = _runner(options, config.run.runner, config.run.workers)
-    pipeline = beam.Pipeline(runner=runner, options=options)
+    try:
+        pipeline = beam.Pipeline(runner=runner, options=options)
+    except ValueError as error:  # Beam's own validation of pipeline options
+        raise ConfigError(str(error).strip(), source="pipeline options") from error
     added = datetime.now(UTC).isoformat(timespec="seconds")
     build(pipeline, resolved, files, added)
     return Launch(pipeline, files, _total_size(files), label)
 
 
 def build(
-    pipeline: beam.Pipeline, resolved: ResolvedPipeline, files: list[tuple[str, str]], added: str
+    pipeline: beam.Pipeline, resolved: ResolvedPipeline, files: list[InputFile], added: str
 ) -> None:
     config = resolved.config
     read = pipeline | "Read" >> ReadDocuments(files, config.read, config.input.source, added)
@@ -88,6 +94,7 @@ def _runner(options: PipelineOptions, configured: str, workers: int) -> tuple[ob
     standard = options.view_as(StandardOptions)
     name = standard.runner or configured
     if name not in (LOCAL, "DirectRunner", "FnApiRunner"):
+        stage_dolmakit(options)
         return name, name
     direct = options.view_as(DirectOptions)
     count = workers or os.cpu_count() or 1
@@ -97,8 +104,6 @@ def _runner(options: PipelineOptions, configured: str, workers: int) -> tuple[ob
     return FnApiRunner(), f"local ({count} worker{'s' if count > 1 else ''})"
 
 
-def _total_size(files: list[tuple[str, str]]) -> int:
-    from apache_beam.io.filesystems import FileSystems
-
-    sizes = FileSystems.match([path for path, _ in files])
+def _total_size(files: list[InputFile]) -> int:
+    sizes = FileSystems.match([file.path for file in files])
     return sum(meta.size_in_bytes for result in sizes for meta in result.metadata_list)

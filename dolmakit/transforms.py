@@ -18,6 +18,7 @@ from apache_beam.metrics import Metrics
 import dolmakit.builtins  # noqa: F401  (workers look readers up by name)
 from dolmakit.document import Document, ErrorRecord, Removed
 from dolmakit.io.readers import READ_STEP, READERS, ReadConfig
+from dolmakit.io.sources import InputFile
 from dolmakit.steps import Step
 
 NAMESPACE = "dolmakit"
@@ -53,7 +54,7 @@ def route(item: Document | Removed | ErrorRecord, counters: _Counters) -> Any:
 
 
 class ReadFileFn(beam.DoFn):
-    """(path, format) -> every record of the file as a document, removal or error."""
+    """A file -> every record of the file as a document, removal or error."""
 
     def __init__(self, config: ReadConfig, source: str, added: str):
         self.config, self.source, self.added = config, source, added
@@ -62,9 +63,9 @@ class ReadFileFn(beam.DoFn):
         self.counters = _Counters(f"step/{READ_STEP}")
         self.stats = _Counters(READ_STEP)
 
-    def process(self, element: tuple[str, str]) -> Iterator[Any]:
-        path, fmt = element
-        reader = READERS.get(fmt)(self.config, self.source, self.added)
+    def process(self, element: InputFile) -> Iterator[Any]:
+        path = element.path
+        reader = READERS.get(element.format)(self.config, self.source, self.added)
         started, records = time.monotonic(), 0
         for item in reader.read(path):
             records += 1
@@ -72,7 +73,9 @@ class ReadFileFn(beam.DoFn):
         for name, n in reader.stats.items():
             self.stats.inc(name, n)
         self.stats.inc("files")
-        LOG.info("read %s: %d records in %.1fs", path, records, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        position = f"file {element.index + 1} of {element.total}"
+        LOG.info("%s: %s, %d records in %.1f s", position, path, records, seconds)
 
 
 class StepFn(beam.DoFn):
@@ -111,7 +114,7 @@ class LengthHistogramFn(beam.DoFn):
 class ReadDocuments(beam.PTransform):
     """Files -> (documents, removed, errors); files are spread over workers one file each."""
 
-    def __init__(self, files: list[tuple[str, str]], config: ReadConfig, source: str, added: str):
+    def __init__(self, files: list[InputFile], config: ReadConfig, source: str, added: str):
         super().__init__()
         self.files, self.config, self.source, self.added = files, config, source, added
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
@@ -9,16 +11,24 @@ from dolmakit.errors import ConfigError
 from dolmakit.io.readers import READERS, Reader, reader_for
 
 
+class InputFile(NamedTuple):
+    path: str
+    format: str
+    index: int  # position in the sorted input, for progress lines
+    total: int
+
+
 def expand_inputs(
     patterns: list[str], listing: str | None, listing_prefix: str, fmt: str, source: str
-) -> list[tuple[str, str]]:
-    """(path, format) for every input file, sorted; fails before launch when nothing matches."""
+) -> list[InputFile]:
+    """Every input file with its format, sorted; fails before launch when nothing matches."""
     paths = [path for pattern in patterns for path in _match(pattern, source)]
     if listing:
         paths += read_listing(listing, listing_prefix)
     if not paths:
         raise ConfigError("no input files: give input.paths or input.listing", source=source)
-    return [(path, _format(path, fmt, source)) for path in sorted(set(paths))]
+    unique = sorted(set(paths))
+    return [InputFile(p, _format(p, fmt, source), i, len(unique)) for i, p in enumerate(unique)]
 
 
 def read_listing(listing: str, prefix: str) -> list[str]:
