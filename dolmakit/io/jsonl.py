@@ -26,7 +26,8 @@ class JsonlReader(Reader):
         line_number = 0
         try:
             with FileSystems.open(path, compression_type=compression) as stream:
-                for line_number, line in enumerate(stream, start=1):  # noqa: B007
+                # Beam's CompressedFile is not iterable, but reads lines
+                for line_number, line in enumerate(iter(stream.readline, b""), start=1):  # noqa: B007
                     if line.strip():
                         yield self._parse(line, path, line_number)
         except (OSError, EOFError, ValueError) as error:  # corrupt or truncated compression

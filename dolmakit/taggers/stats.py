@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from dolmakit.document import Document, Span, whole_document
 from dolmakit.steps import Tagger, register_step
 
-
 # Chinese and Japanese are written without spaces: each Han or Kana character counts as one word,
 # as BERT's tokenizer splits them, so those pages are not all "too short" by whitespace counting.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -8,7 +8,9 @@ def tag(text: str) -> dict[str, float]:
     doc = Document(id="d", text=text, source="s")
     TextStats("text_stats_v1", TextStatsConfig()).process(doc)
     assert all(spans == [[0, len(text), spans[0][2]]] for spans in doc.attributes.values())
-    return {key.removeprefix("text_stats_v1__"): spans[0][2] for key, spans in doc.attributes.items()}
+    return {
+        key.removeprefix("text_stats_v1__"): spans[0][2] for key, spans in doc.attributes.items()
+    }
 
 
 def test_counts_words_lines_and_fractions():

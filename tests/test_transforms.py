@@ -1,0 +1,36 @@
+"""The Beam transforms on their own, with TestPipeline and assert_that."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from dolmakit.document import Document, Removed
+from dolmakit.steps import Step
+from dolmakit.transforms import ERRORS, REMOVED, ApplyStep
+
+
+class DropOdd(Step):
+    """Removes documents with an odd number in their text, fails on 'boom'."""
+
+    type_name = "drop_odd_test"
+
+    def process(self, doc: Document) -> Document | Removed:
+        if doc.text == "boom":
+            raise RuntimeError("kaboom")
+        return Removed(doc, self.name, "odd") if int(doc.text) % 2 else doc
+
+
+def test_apply_step_routes_kept_removed_and_errors():
+    docs = [Document(id=str(i), text=str(i), source="t") for i in range(5)]
+    docs.append(Document(id="x", text="boom", source="t"))
+    with TestPipeline() as pipeline:
+        outputs = pipeline | beam.Create(docs) | ApplyStep(DropOdd("drop_odd", None))
+        kept = outputs.kept | "kept ids" >> beam.Map(lambda doc: doc.id)
+        removed = outputs[REMOVED] | "removed" >> beam.Map(lambda r: (r.doc.id, r.step, r.reason))
+        errors = outputs[ERRORS] | "errors" >> beam.Map(lambda e: (e.location["id"], e.cause))
+        assert_that(kept, equal_to(["0", "2", "4"]), label="kept")
+        expected = [("1", "drop_odd", "odd"), ("3", "drop_odd", "odd")]
+        assert_that(removed, equal_to(expected), label="removed")
+        assert_that(errors, equal_to([("x", "RuntimeError: kaboom")]), label="errors")
