@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
-
 from dolmakit.document import Document
+from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.readers import Item, Reader, register_reader
 
 
@@ -22,15 +20,13 @@ class JsonlReader(Reader):
     )
 
     def read(self, path: str) -> Iterator[Item]:
-        compression = CompressionTypes.detect_compression_type(path)
         line_number = 0
         try:
-            with FileSystems.open(path, compression_type=compression) as stream:
-                # Beam's CompressedFile is not iterable, but reads lines
-                for line_number, line in enumerate(iter(stream.readline, b""), start=1):  # noqa: B007
+            with open_decompressed(path) as stream:
+                for line_number, line in enumerate(lines(stream), start=1):  # noqa: B007
                     if line.strip():
                         yield self._parse(line, path, line_number)
-        except (OSError, EOFError, ValueError) as error:  # corrupt or truncated compression
+        except DECOMPRESSION_ERRORS as error:  # corrupt or truncated compression
             cause = f"{type(error).__name__}: {error} after line {line_number}"
             yield self.error("corrupt_file", cause, path, line=line_number)
 

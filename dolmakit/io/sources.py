@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.errors import ConfigError
+from dolmakit.io.files import lines, open_decompressed
 from dolmakit.io.readers import READERS, Reader, reader_for
 
 
@@ -34,10 +34,9 @@ def expand_inputs(
 def read_listing(listing: str, prefix: str) -> list[str]:
     """Paths from a Common Crawl style listing (warc.paths.gz): one path per line, relative ones
     joined to `prefix` (s3://commoncrawl/ for Common Crawl's own)."""
-    compression = CompressionTypes.detect_compression_type(listing)
-    with FileSystems.open(listing, compression_type=compression) as stream:
-        lines = [line.decode("utf-8").strip() for line in stream]
-    return [_join(prefix, line) for line in lines if line and not line.startswith("#")]
+    with open_decompressed(listing) as stream:
+        paths = [line.decode("utf-8").strip() for line in lines(stream)]
+    return [_join(prefix, path) for path in paths if path and not path.startswith("#")]
 
 
 def _match(pattern: str, source: str) -> list[str]:

@@ -105,17 +105,7 @@ def test_unknown_extension_lists_known_formats(tmp_path: Path) -> None:
         assert known in message
 
 
-GZIP_LISTING_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG sources.py read_listing(): iterates `for line in stream` over Beam's "
-    "CompressedFile, which is not iterable: a .gz listing (warc.paths.gz) raises TypeError",
-)
-
-
-@pytest.mark.parametrize(
-    "name", ["warc.paths", pytest.param("warc.paths.gz", marks=GZIP_LISTING_BUG)]
-)
+@pytest.mark.parametrize("name", ["warc.paths", "warc.paths.gz"])
 def test_listing_file(tmp_path: Path, name: str) -> None:
     data = LISTING.encode()
     (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
