@@ -5,7 +5,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import json
-import zlib
 from pathlib import Path
 
 import pytest
@@ -122,12 +121,6 @@ def gzip_lines(n: int) -> bytes:
     return gzip.compress("".join(line + "\n" for line in lines).encode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=zlib.error,
-    reason="BUG jsonl.py read(): zlib.error from a corrupt gzip stream is not an OSError, "
-    "EOFError or ValueError, so it escapes the reader and crashes the read",
-)
 def test_corrupt_gzip_is_corrupt_file_after_good_lines(tmp_path: Path) -> None:
     data = bytearray(gzip_lines(2000))
     middle = len(data) // 2
@@ -141,11 +134,6 @@ def test_corrupt_gzip_is_corrupt_file_after_good_lines(tmp_path: Path) -> None:
     assert error.location["line"] == len(docs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG jsonl.py read(): Beam reads a truncated gzip stream to its end without an "
-    "error, so the cut last line becomes a bad_record and the truncation is not reported",
-)
 def test_truncated_gzip_is_corrupt_file_after_good_lines(tmp_path: Path) -> None:
     data = gzip_lines(2000)
     path = tmp_path / "docs.jsonl.gz"
