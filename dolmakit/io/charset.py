@@ -20,16 +20,28 @@ _META_SCAN_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 
 
+# a byte order mark overrides any declared charset (HTML5's rule, and what browsers do)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
     charset: str
-    source: str  # http_header | html_meta | detected | fallback
+    source: str  # bom | http_header | html_meta | detected | fallback
     replacements: int = 0
     rejected: tuple[str, ...] = ()  # declared charsets the bytes did not decode under
 
 
 def decode_html(body: bytes, http_charset: str | None) -> Decoded:
+    if bom := byte_order_mark(body):
+        mark, codec = bom
+        text = body[len(mark) :].decode(codec, errors="replace")
+        return Decoded(text, codec, "bom", text.count("\ufffd"))
     declared = [(http_charset, "http_header"), (meta_charset(body), "html_meta")]
     candidates = [(codec, source) for label, source in declared if (codec := _codec(label))]
     detected = _codec(detect_encoding(body, from_html_meta=False))
@@ -44,6 +56,11 @@ def decode_html(body: bytes, http_charset: str | None) -> Decoded:
             continue
         return Decoded(_strip_bom(text), codec, source, 0, tuple(rejected))
     return _decode_with_replacement(body, candidates, tuple(rejected))
+
+
+def byte_order_mark(body: bytes) -> tuple[bytes, str] | None:
+    """(mark, codec) when the body starts with a UTF-8 or UTF-16 byte order mark."""
+    return next(((mark, codec) for mark, codec in _BOMS if body.startswith(mark)), None)
 
 
 def meta_charset(body: bytes) -> str | None:

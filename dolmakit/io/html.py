@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
+from dolmakit.io.charset import byte_order_mark
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _MAGIC = {
     b"%PDF-": "application/pdf",
@@ -38,6 +40,8 @@ class HtmlConfig:
 
 def sniff_binary(body: bytes) -> str | None:
     """The media type of a body that is clearly not text (magic numbers, NUL bytes), else None."""
+    if byte_order_mark(body):  # UTF-16 text is full of NUL bytes, but it is text
+        return None
     head = body[:1024]
     for magic, media_type in _MAGIC.items():
         if head.startswith(magic):

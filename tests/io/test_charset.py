@@ -93,11 +93,6 @@ def test_bom_is_stripped() -> None:
     assert (utf16.text, utf16.charset) == ("<p>hé</p>", "utf-16-le")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG charset.py decode_html: a UTF-8 byte order mark does not override a (wrong) "
-    "declared charset as in HTML5 and browsers; cp1252 decodes it to 'ï»¿cafÃ©'",
-)
 def test_bom_beats_declared_charset() -> None:
     decoded = decode_html(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "windows-1252")
     assert (decoded.text, decoded.charset) == ("<p>café</p>", "utf-8")
