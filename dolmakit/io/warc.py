@@ -3,22 +3,26 @@
 Every response record becomes exactly one of: a document; a Removed (HTTP status, non-HTML
 content, binary or empty body, oversized, no text); or an ErrorRecord (truncated record,
 unparseable HTML). A corrupt stretch of a file becomes one ErrorRecord and reading resumes at the
-next gzip member (or WARC header in an uncompressed file), so one bad byte loses one record.
+next gzip member (or WARC header in an uncompressed file), so one bad byte loses one record. A
+file cut inside a gzip member, or holding no WARC record at all, is reported too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import BinaryIO
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from dolmakit.document import Document, Removed
+from dolmakit.document import Document, ErrorRecord, Removed
 from dolmakit.io.charset import decode_html
 from dolmakit.io.html import html_to_text, looks_like_html, sniff_binary
+from dolmakit.io.http import BodyTooLarge, decode_payload
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -36,37 +40,68 @@ class WarcFileReader(Reader):
             yield from self._read_stream(stream, path)
 
     def _read_stream(self, stream: BinaryIO, path: str) -> Iterator[Item]:
-        magic = _GZIP_MAGIC if stream.read(2) == _GZIP_MAGIC[:2] else _WARC_MAGIC
-        start, failure = 0, None
+        gzipped = stream.read(2) == _GZIP_MAGIC[:2]
+        magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
+        start, failure, last = 0, None, None  # last: (offset, item) of the latest record
         while start is not None:
             stream.seek(start)
-            last = start
+            read_any = False
             try:
                 for record in self._records(stream):
-                    last = record.stream_pos
+                    read_any = True
                     if failure is not None:  # the first good record after a corrupt stretch
-                        yield self._corrupt(path, failure, last)
+                        yield self._corrupt(path, failure, record.stream_pos)
                         failure = None
-                    yield from self._typed(record, path)
+                    if last is not None and last[1] is not None:
+                        yield last[1]
+                    last = (record.stream_pos, self._item(record, path))
                 start = None
             except OSError as error:  # fastwarc's decompression and parse errors
-                failure = failure or (last, str(error))
-                start = _find_next(stream, magic, last + 1)
+                if last is not None and last[1] is not None:  # not the file's tail: let it go
+                    yield last[1]
+                    last = (last[0], None)
+                damaged, start = self._resync(stream, magic, start if not read_any else None, last)
+                failure = failure or (damaged, str(error))
+        yield from self._finish(stream, path, gzipped, failure, last)
+
+    def _resync(self, stream, magic, damaged, last) -> tuple[int, int | None]:
+        """(where the damage starts, where to resume). The damage is the member after the last
+        good record (or `damaged`, when nothing was read since the last restart)."""
+        if damaged is None:
+            damaged = _find_next(stream, magic, last[0] + 1)
+            if damaged is None:  # nothing after the last good record starts a record
+                return last[0], None
+        return damaged, _find_next(stream, magic, damaged + 1)
+
+    def _finish(self, stream, path, gzipped, failure, last) -> Iterator[Item]:
+        """The held-back last item, checked against the file's tail, and any final damage."""
+        offset, item = last if last is not None else (0, None)
+        cut = _first_cut_member(stream, offset) if gzipped and failure is None else None
+        if cut == offset and item is not None and not isinstance(item, ErrorRecord):
+            cause = f"file ends inside this record (gzip member at byte {offset} is cut)"
+            item = self.error("truncated_record", cause, path, offset=offset, record_id=_id(item))
+        if item is not None:
+            yield item
+        if cut is not None and cut != offset or (cut == offset and last is None):
+            yield self.error("corrupt_file", f"file ends inside a gzip member at byte {cut}", path,
+                             offset=cut)  # fmt: skip
         if failure is not None:
             yield self._corrupt(path, failure, None)
+        elif last is None and cut is None and _size(stream) > 0:
+            yield self.error("corrupt_file", "no WARC record found in this file", path, offset=0)
 
     def _records(self, stream: BinaryIO) -> Iterator[WarcRecord]:
         # every type, so stream_pos advances past records we skip and resync can start after them
         return ArchiveIterator(stream, parse_http=False, quirks_mode=self.config.quirks_mode)
 
-    def _typed(self, record: WarcRecord, path: str) -> Iterator[Item]:
+    def _item(self, record: WarcRecord, path: str) -> Item | None:
         if not record.record_type & self.record_types:
             self.stats[f"skipped_record_type/{record.record_type}"] += 1
-            return
+            return None
         try:
-            yield self.record_to_item(record, path)
+            return self.record_to_item(record, path)
         except OSError as error:  # body unreadable mid-record: the record is lost, say so
-            yield self.error("unreadable_record", str(error), path, **_where(record))
+            return self.error("unreadable_record", str(error), path, **_where(record))
 
     def record_to_item(self, record: WarcRecord, path: str) -> Item:
         raise NotImplementedError
@@ -74,20 +109,22 @@ class WarcFileReader(Reader):
     def _corrupt(self, path: str, failure: tuple[int, str], resumed: int | None) -> Item:
         offset, cause = failure
         tail = f"resumed at byte {resumed}" if resumed is not None else "nothing readable after it"
-        return self.error(
-            "corrupt_file", f"{cause} after byte {offset}; {tail}", path, offset=offset
-        )
+        return self.error("corrupt_file", f"{cause} at byte {offset}; {tail}", path, offset=offset)
 
     def base_document(self, record: WarcRecord, text: str, path: str) -> Document:
         record_id = record.headers.get("WARC-Record-ID") or ""
         url = (record.headers.get("WARC-Target-URI") or "").strip("<>")
+        date = record.headers.get("WARC-Date") or ""
+        metadata = {"url": url, "warc_record_id": record_id, "warc_file": path}
+        if date and not _is_iso_date(date):
+            metadata["warc_date"], date = date, ""  # ClueWeb has dates like 2008-10-294T...
         return Document(
             id=document_id(record_id, path, record.stream_pos),
             text=text,
             source=self.source,
             added=self.added,
-            created=record.headers.get("WARC-Date") or "",
-            metadata={"url": url, "warc_record_id": record_id, "warc_file": path},
+            created=date,
+            metadata=metadata,
         )
 
 
@@ -114,22 +151,34 @@ class WarcReader(WarcFileReader):
             return self.error("truncated_record", cause, path, **_where(record))
         if truncated := record.headers.get("WARC-Truncated"):
             doc.metadata["warc_truncated"] = truncated  # the crawler cut it; CCNet keeps these
-        return self._html_item(doc, record, body, path)
+        return self._decoded_item(doc, record, body, path)
+
+    def _decoded_item(self, doc: Document, record: WarcRecord, body: bytes, path: str) -> Item:
+        headers = record.http_headers
+        try:
+            payload = decode_payload(
+                body,
+                headers.get("Transfer-Encoding"),
+                headers.get("Content-Encoding"),
+                self.config.max_body_bytes,
+            )
+        except BodyTooLarge:
+            return Removed(doc, READ_STEP, "body_too_large")
+        if payload.notes:
+            doc.metadata["http_decoding"] = payload.notes
+        return self._html_item(doc, record, payload.body, path)
 
     def _html_item(self, doc: Document, record: WarcRecord, body: bytes, path: str) -> Item:
         declared = (record.http_content_type or "").lower().strip()
         doc.metadata["content_type"] = declared
+        allowed = self.config.content_types
         if not body.strip():
             return Removed(doc, READ_STEP, "empty_body")
-        if (
-            declared
-            and declared not in self.config.content_types
-            and declared != "application/octet-stream"
-        ):
+        if declared and declared not in allowed and declared != "application/octet-stream":
             return Removed(doc, READ_STEP, f"non_html:{declared}")
         if binary := sniff_binary(body):
             return Removed(doc, READ_STEP, f"binary_body:{binary}")
-        if declared not in self.config.content_types and not looks_like_html(body):
+        if declared not in allowed and not looks_like_html(body):
             return Removed(doc, READ_STEP, f"non_html:{declared or 'unknown'}")
         decoded = decode_html(body, record.http_charset)
         self.stats[f"charset_source/{decoded.source}"] += 1
@@ -157,6 +206,23 @@ def _where(record: WarcRecord) -> dict[str, object]:
     return {"offset": record.stream_pos, "record_id": record.headers.get("WARC-Record-ID") or ""}
 
 
+def _id(item: Item) -> str:
+    doc = item.doc if isinstance(item, Removed) else item
+    return doc.metadata.get("warc_record_id", "")
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _size(stream: BinaryIO) -> int:
+    return stream.seek(0, 2)
+
+
 def _find_next(stream: BinaryIO, magic: bytes, start: int) -> int | None:
     """The offset of the next occurrence of `magic` at or after `start`, scanning in chunks."""
     stream.seek(start)
@@ -167,4 +233,23 @@ def _find_next(stream: BinaryIO, magic: bytes, start: int) -> int | None:
             return offset + found
         offset += _SCAN_CHUNK
         stream.seek(offset)
+    return None
+
+
+def _first_cut_member(stream: BinaryIO, start: int) -> int | None:
+    """The offset of the first gzip member at or after `start` that ends before its end marker
+    (fastwarc ends quietly at such a cut); None when every member there is whole."""
+    stream.seek(start)
+    tail, pos = stream.read(), 0
+    while pos < len(tail) and tail.startswith(_GZIP_MAGIC, pos):
+        decompressor, rest = zlib.decompressobj(31), tail[pos:]
+        try:
+            while rest and not decompressor.eof:
+                decompressor.decompress(rest, _SCAN_CHUNK)  # bounded output, no memory spike
+                rest = decompressor.unconsumed_tail
+        except zlib.error:
+            return start + pos
+        if not decompressor.eof:
+            return start + pos
+        pos = len(tail) - len(decompressor.unused_data)
     return None
