@@ -139,3 +139,20 @@ def test_a_rerun_replaces_the_previous_outputs(tmp_path):
     stale.write_bytes(b"old")
     run(tmp_path, "run.workers=1")
     assert not stale.exists()
+
+
+def test_every_shared_capture_through_the_pipeline(shared_warc_dir, tmp_path):
+    """Real WARC/WET traps (WARC/0.18, EUC-JP, a clipped record, chunked bodies) end to end."""
+    inputs = sorted(str(p) for p in shared_warc_dir.glob("*.gz") if ".wat." not in p.name)
+    summary = run_pipeline(
+        PIPELINE,
+        [f"input.paths=[{', '.join(inputs)}]", f"output.path={tmp_path}", "run.workers=2"],
+        [],
+    )
+    totals = summary.report["totals"]
+    assert totals["invariant_holds"] and totals["in"] == 86 + 1  # 86 WARC responses, 1 WET page
+    errors = read_jsonl_dir(tmp_path / "errors")
+    assert [(e["kind"], Path(e["file"]).name) for e in errors] == [
+        ("truncated_record", "resiliparse_clipped.warc.gz")
+    ]
+    assert totals["errors"] == 1 and summary.ok  # 1/87 is within max_error_fraction 0.05
