@@ -44,18 +44,19 @@ def decode_html(body: bytes, http_charset: str | None) -> Decoded:
         return Decoded(text, codec, "bom", text.count("\ufffd"))
     declared = [(http_charset, "http_header"), (meta_charset(body), "html_meta")]
     candidates = [(codec, source) for label, source in declared if (codec := _codec(label))]
-    detected = _codec(detect_encoding(body, from_html_meta=False))
-    candidates.append((detected or "utf-8", "detected"))
     rejected: list[str] = []
     for codec, source in candidates:
         try:
-            text = body.decode(codec)
+            return Decoded(body.decode(codec), codec, source, 0, tuple(rejected))
         except UnicodeDecodeError:
-            if source != "detected":
-                rejected.append(codec)
-            continue
-        return Decoded(_strip_bom(text), codec, source, 0, tuple(rejected))
-    return _decode_with_replacement(body, candidates, tuple(rejected))
+            rejected.append(codec)
+    # detection reads the whole body: only pay for it when no declaration holds
+    detected = _codec(detect_encoding(body, from_html_meta=False)) or "utf-8"
+    candidates.append((detected, "detected"))
+    try:
+        return Decoded(body.decode(detected), detected, "detected", 0, tuple(rejected))
+    except UnicodeDecodeError:
+        return _decode_with_replacement(body, candidates, tuple(rejected))
 
 
 def byte_order_mark(body: bytes) -> tuple[bytes, str] | None:

@@ -1,7 +1,7 @@
 import pytest
 
 from dolmakit.document import Document
-from dolmakit.taggers.stats import TextStats, TextStatsConfig
+from dolmakit.taggers.stats import TextStats, TextStatsConfig, char_class_counts
 
 
 def tag(text: str) -> dict[str, float]:
@@ -35,3 +35,16 @@ def test_chinese_and_japanese_characters_count_as_words():
     assert tag("雪の温泉へ行きました")["words"] == 10
     assert tag("Tokyo 東京 trip")["words"] == 4
     assert tag("서울에 갔습니다")["words"] == 2  # Korean is written with spaces
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain ascii 123", "Grüße, 東京 ٣ digits\u00a0nbsp\u2003em", "\ud800 lone", "", "\U00031350\U0001d7d8x"],
+)
+def test_char_class_counts_match_python(text):
+    expected = (
+        sum(map(str.isspace, text)),
+        sum(map(str.isalpha, text)),
+        sum(map(str.isdigit, text)),
+    )
+    assert char_class_counts(text) == expected
