@@ -15,7 +15,7 @@ from dolmakit.config import ResolvedPipeline, load_pipeline
 from dolmakit.errors import FatalError
 from dolmakit.io.readers import READ_STEP
 from dolmakit.io.report import build_report, counters_of, write_atomically, write_report
-from dolmakit.pipeline import make_pipeline
+from dolmakit.pipeline import Launch, make_pipeline
 
 LOG = logging.getLogger("dolmakit")
 _OUTPUTS = ("documents", "removed", "errors")
@@ -37,16 +37,23 @@ def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str])
         return Summary(f"dry run: job graph for {launch.runner_label} built, nothing ran", True)
     _clear_previous_outputs(root)
     write_atomically(f"{root}/config.yaml", yaml.safe_dump(resolved.to_data(), sort_keys=False))
-    LOG.info(
-        "running %s on %d files with %s", pipeline_file, len(launch.files), launch.runner_label
-    )
+    count = len(launch.files)
+    files = f"{count} file{'' if count == 1 else 's'}"
+    LOG.info("running %s on %s with %s", pipeline_file, files, launch.runner_label)
+    report = _execute(launch, resolved, pipeline_file, root)
+    json_path, html_path = write_report(report, root)
+    return _summarize(report, resolved, root, json_path, html_path)
+
+
+def _execute(launch: Launch, resolved: ResolvedPipeline, pipeline_file: str, root: str) -> dict:
+    """Runs the pipeline to its end and returns its report."""
     started, clock = datetime.now(UTC), time.monotonic()
     try:
         result = launch.pipeline.run()
         result.wait_until_finish()
     except Exception as error:
         raise FatalError(f"the pipeline failed: {type(error).__name__}: {error}") from error
-    report = build_report(
+    return build_report(
         counters_of(result),
         [(READ_STEP, "read")] + [(step.name, step.type_name) for step in resolved.steps],
         pipeline=pipeline_file,
@@ -58,8 +65,6 @@ def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str])
         input={"files": len(launch.files), "bytes": launch.input_bytes},
         config=resolved.to_data(),
     )
-    json_path, html_path = write_report(report, root)
-    return _summarize(report, resolved, root, json_path, html_path)
 
 
 def _summarize(report: dict, resolved: ResolvedPipeline, root: str, *paths: str) -> Summary:
