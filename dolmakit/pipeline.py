@@ -56,14 +56,14 @@ def build(
 ) -> None:
     config = resolved.config
     read = pipeline | "Read" >> ReadDocuments(files, config.read, config.input.source, added)
-    docs = read.kept | "Lengths before steps" >> MeasureLengths("before")
+    docs = read.kept | "Lengths before steps" >> MeasureLengths("before steps")
     removed, errors = [read[REMOVED]], [read[ERRORS]]
     for step in resolved.steps:
         outputs = docs | f"Step {step.name}" >> ApplyStep(step)
         docs = outputs.kept
         removed.append(outputs[REMOVED])
         errors.append(outputs[ERRORS])
-    docs = docs | "Lengths after steps" >> MeasureLengths("after")
+    docs = docs | "Lengths after steps" >> MeasureLengths("after steps")
     _write(docs, removed, errors, config.output)
 
 

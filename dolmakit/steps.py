@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
+from collections import Counter
 from typing import Any, ClassVar
 
 from dolmakit.document import Document, Removed, Span
+from dolmakit.histograms import counter_name
 from dolmakit.registry import Registry
 
 
@@ -29,6 +31,13 @@ class Step(ABC):
     def __init__(self, name: str, config: Any):
         self.name = name
         self.config = config
+        # counts for the report (per-language documents, documents without a model, ...);
+        # the runner drains them into counters named `<step name>/<key>`
+        self.stats: Counter[str] = Counter()
+
+    def observe(self, histogram: str, value: float, series: str = "all") -> None:
+        """Adds a value to a histogram of the report (see dolmakit.histograms)."""
+        self.stats[counter_name(histogram, series, value)] += 1
 
     def setup(self) -> None:  # noqa: B027  (an optional hook, empty by design)
         """Loads heavy resources (models, lists); runs once per worker before any document."""

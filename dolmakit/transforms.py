@@ -17,6 +17,8 @@ from apache_beam.metrics import Metrics
 
 import dolmakit.builtins  # noqa: F401  (workers look readers up by name)
 from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.histograms import PREFIX as HIST_PREFIX
+from dolmakit.histograms import counter_name
 from dolmakit.io.readers import READ_STEP, READERS, ReadConfig
 from dolmakit.io.sources import InputFile
 from dolmakit.steps import Step
@@ -36,7 +38,8 @@ class _Counters:
     def inc(self, name: str, n: int = 1) -> None:
         counter = self._counters.get(name)
         if counter is None:
-            counter = self._counters[name] = Metrics.counter(NAMESPACE, f"{self.prefix}/{name}")
+            full_name = f"{self.prefix}/{name}" if self.prefix else name
+            counter = self._counters[name] = Metrics.counter(NAMESPACE, full_name)
         counter.inc(n)
 
 
@@ -87,6 +90,12 @@ class StepFn(beam.DoFn):
     def setup(self) -> None:
         self.step.setup()
         self.counters = _Counters(f"step/{self.step.name}")
+        self.stats = _Counters("")
+
+    def finish_bundle(self) -> None:
+        for key, n in self.step.stats.items():
+            self.stats.inc(key if key.startswith(HIST_PREFIX) else f"{self.step.name}/{key}", n)
+        self.step.stats.clear()
 
     def process(self, doc: Document) -> Iterator[Any]:
         try:
@@ -104,10 +113,10 @@ class LengthHistogramFn(beam.DoFn):
         self.series = series
 
     def setup(self) -> None:
-        self.counters = _Counters(f"hist/text_chars/{self.series}")
+        self.counters = _Counters("")
 
     def process(self, doc: Document) -> Iterator[Document]:
-        self.counters.inc(str(len(doc.text).bit_length()))
+        self.counters.inc(counter_name("text_chars", self.series, len(doc.text)))
         yield doc
 
 

@@ -34,3 +34,30 @@ def test_apply_step_routes_kept_removed_and_errors():
         expected = [("1", "drop_odd", "odd"), ("3", "drop_odd", "odd")]
         assert_that(removed, equal_to(expected), label="removed")
         assert_that(errors, equal_to([("x", "RuntimeError: kaboom")]), label="errors")
+
+
+class CountLetters(Step):
+    """Counts documents by first letter and observes text lengths."""
+
+    type_name = "count_letters_test"
+
+    def process(self, doc: Document) -> Document:
+        self.stats[f"first/{doc.text[0]}"] += 1
+        self.observe("test_lengths", len(doc.text))
+        return doc
+
+
+def test_step_stats_become_counters_and_histograms(tmp_path):
+    from dolmakit.io.report import build_report, counters_of
+
+    docs = [Document(id=str(i), text="ab" * i + "x", source="t") for i in range(1, 6)]
+    pipeline = TestPipeline()
+    _ = pipeline | beam.Create(docs) | ApplyStep(CountLetters("letters", None))
+    counters = counters_of(pipeline.run())
+    assert counters["letters/first/a"] == 5
+    report = build_report(counters, [("letters", "count_letters_test")], wall_seconds=1.0)
+    (histogram,) = report["histograms"]
+    assert histogram["name"] == "test_lengths"
+    assert sum(histogram["series"]["all"]) == 5
+    assert histogram["edges"][:4] == [0.0, 1.0, 2.0, 4.0]
+    assert report["counters"]["letters/first/a"] == 5

@@ -14,10 +14,10 @@ from typing import Any
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 
+from dolmakit.histograms import HISTOGRAMS, HistogramSpec, edges
+from dolmakit.histograms import PREFIX as HIST_PREFIX
 from dolmakit.io.report_html import render_html
 from dolmakit.transforms import NAMESPACE
-
-_MAX_BUCKET = 32  # log2 buckets of text length: 2**31 characters is far past any document
 
 
 def counters_of(result: Any) -> dict[str, int]:
@@ -48,7 +48,7 @@ def build_report(counters: dict[str, int], step_names: list[tuple[str, str]], **
             "input_mb_per_s": round(run.get("input", {}).get("bytes", 0) / 1e6 / wall, 3),
         },
         "steps": steps,
-        "histograms": [_length_histogram(counters)],
+        "histograms": _histograms(counters),
         "counters": {
             k: v for k, v in sorted(counters.items()) if not k.startswith(("step/", "hist/"))
         },
@@ -89,18 +89,26 @@ def _with_prefix(counters: dict[str, int], prefix: str) -> dict[str, int]:
     return dict(sorted(found.items(), key=lambda item: -item[1]))
 
 
-def _length_histogram(counters: dict[str, int]) -> dict[str, Any]:
-    series = {
-        label: [counters.get(f"hist/text_chars/{key}/{b}", 0) for b in range(_MAX_BUCKET)]
-        for label, key in (("before steps", "before"), ("after steps", "after"))
-    }
-    used = max((b for counts in series.values() for b, n in enumerate(counts) if n), default=0) + 1
-    # bucket b holds lengths with bit_length b: 0, 1, 2-3, 4-7, ...
-    edges = [0, 1] + [2**b for b in range(1, used)]
+def _histograms(counters: dict[str, int]) -> list[dict[str, Any]]:
+    """Every `hist/<name>/<series>/<bucket>` counter, gathered into one histogram per name."""
+    found: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for key, value in counters.items():
+        if key.startswith(HIST_PREFIX):
+            name, series, index = key.removeprefix(HIST_PREFIX).rsplit("/", 2)
+            found[name][series][int(index)] = value
+    return [_histogram(name, series) for name, series in sorted(found.items())]
+
+
+def _histogram(name: str, series: dict[str, dict[int, int]]) -> dict[str, Any]:
+    spec = HISTOGRAMS.get(name, HistogramSpec(name))
+    buckets = max(index for counts in series.values() for index in counts) + 1
     return {
-        "name": "text_chars",
-        "title": "Document length (characters)",
+        "name": name,
+        "title": spec.title,
         "log_scale": True,
-        "edges": edges,
-        "series": {label: counts[:used] for label, counts in series.items()},
+        "edges": edges(spec.per_octave, buckets),
+        "series": {
+            label: [counts.get(i, 0) for i in range(buckets)]
+            for label, counts in sorted(series.items())
+        },
     }

@@ -6,7 +6,7 @@ import pytest
 from conftest import shared_warc
 from fastwarc.stream_io import BrotliWriter
 
-from dolmakit.io.http import BodyTooLarge, decode_payload, dechunk
+from dolmakit.io.http import BodyTooLarge, dechunk, decode_payload
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader
 

@@ -39,7 +39,13 @@ def test_chinese_and_japanese_characters_count_as_words():
 
 @pytest.mark.parametrize(
     "text",
-    ["plain ascii 123", "Grüße, 東京 ٣ digits\u00a0nbsp\u2003em", "\ud800 lone", "", "\U00031350\U0001d7d8x"],
+    [
+        "plain ascii 123",
+        "Grüße, 東京 ٣ digits\u00a0nbsp\u2003em",
+        "\ud800 lone",
+        "",
+        "\U00031350\U0001d7d8x",
+    ],
 )
 def test_char_class_counts_match_python(text):
     expected = (
