@@ -52,6 +52,17 @@ def steps() -> None:
     click.echo(describe_steps())
 
 
+def _add_command_groups() -> None:
+    from dolmakit.classifier.cli import classifier
+    from dolmakit.lm.cli import lm
+
+    cli.add_command(lm)
+    cli.add_command(classifier)
+
+
+_add_command_groups()
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -1,0 +1,1 @@
+"""N-gram language models for CCNet-style perplexity: SentencePiece + KenLM."""
