@@ -19,6 +19,8 @@ from dolmakit.histograms import PREFIX as HIST_PREFIX
 from dolmakit.io.report_html import render_html
 from dolmakit.transforms import NAMESPACE
 
+_STRUCTURED = ("step/", HIST_PREFIX)  # counters the report shows in their own sections
+
 
 def counters_of(result: Any) -> dict[str, int]:
     """Committed counter values of a finished Beam run, by name."""
@@ -49,9 +51,8 @@ def build_report(counters: dict[str, int], step_names: list[tuple[str, str]], **
         },
         "steps": steps,
         "histograms": _histograms(counters),
-        "counters": {
-            k: v for k, v in sorted(counters.items()) if not k.startswith(("step/", "hist/"))
-        },
+        "bars": _bars(counters),
+        "counters": {k: v for k, v in sorted(counters.items()) if not k.startswith(_STRUCTURED)},
     }
 
 
@@ -87,6 +88,18 @@ def _step(counters: dict[str, int], name: str, kind: str) -> dict[str, Any]:
 def _with_prefix(counters: dict[str, int], prefix: str) -> dict[str, int]:
     found = {k.removeprefix(prefix): v for k, v in counters.items() if k.startswith(prefix)}
     return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
+def _bars(counters: dict[str, int]) -> list[dict[str, Any]]:
+    """Counters `<group>/<label>` whose group has two labels or more, as one chart per group:
+    documents per language, per perplexity bucket, charset sources, skipped record types."""
+    groups: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, value in counters.items():
+        if not key.startswith(_STRUCTURED) and "/" in key:
+            group, label = key.rsplit("/", 1)
+            groups[group][label] = value
+    return [{"title": group, "counts": counts} for group, counts in sorted(groups.items())
+            if len(counts) >= 2]  # fmt: skip
 
 
 def _histograms(counters: dict[str, int]) -> list[dict[str, Any]]:

@@ -14,7 +14,9 @@ import pprint
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dolmakit.io.svg import as_number, esc, exact, funnel_svg, histogram_svg
+from dolmakit.io.svg import as_number, esc, exact, funnel_svg, hbars_svg, histogram_svg
+
+_MAX_BARS = 30  # the largest categories; a long tail of languages would be unreadable
 
 __all__ = ["render_html"]
 
@@ -72,6 +74,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         _reasons_section(steps, "removed", "Removal reasons", "Reason"),
         _reasons_section(steps, "errors", "Errors", "Cause"),
         _histograms_section(_seq(report.get("histograms"))),
+        _bars_section(_seq(report.get("bars"))),
         _counters_section(report.get("counters")),
         _config_section(report.get("config")),
     ]
@@ -280,6 +283,19 @@ def _histograms_section(histograms: Sequence[Any]) -> str:
     if not figures:
         return ""
     return f'<section id="histograms"><h2>Distributions</h2>{"".join(figures)}</section>'
+
+
+def _bars_section(bars: Sequence[Any]) -> str:
+    """Counts by category (documents per language, per perplexity bucket, ...) as bar charts."""
+    charts = []
+    for bar in bars:
+        if not isinstance(bar, Mapping) or not isinstance(bar.get("counts"), Mapping):
+            continue
+        rows = sorted(((str(k), _total(v)) for k, v in bar["counts"].items()), key=lambda r: -r[1])
+        title = str(bar.get("title") or "counts")
+        total = sum(value for _, value in rows)
+        charts.append(f"<h3>{esc(title)}</h3>{hbars_svg(rows[:_MAX_BARS], title, total)}")
+    return f'<section id="bars"><h2>Breakdowns</h2>{"".join(charts)}</section>' if charts else ""
 
 
 def _counters_section(counters: object) -> str:

@@ -117,17 +117,23 @@ def _empty_svg(label: str, message: str) -> str:
 
 def funnel_svg(rows: Sequence[tuple[str, float]]) -> str:
     """Horizontal bars of documents left after each step, with the share of the first row."""
-    label = "documents kept after each step"
+    base = rows[0][1] if rows else 0
+    return hbars_svg(rows, "documents kept after each step", base, grey_first=True)
+
+
+def hbars_svg(
+    rows: Sequence[tuple[str, float]], label: str, total: float, grey_first: bool = False
+) -> str:
+    """Horizontal bars, one per (name, value) row, each with its share of `total`."""
     if not rows:
-        return _empty_svg(label, "no steps recorded")
+        return _empty_svg(label, "nothing recorded")
     label_w, value_w, row_h = 190, 150, 26
     scale = (_W - label_w - value_w) / max(max(v for _, v in rows), 1)
-    base = rows[0][1]
     out: list[str] = []
     for i, (name, value) in enumerate(rows):
         y, width = 8 + i * row_h, scale * value
-        share = f" ({100 * value / base:.1f}%)" if base else ""
-        fill = "#8c959f" if i == 0 else PALETTE[0]  # grey input bar, blue per-step bars
+        share = f" ({100 * value / total:.1f}%)" if total else ""
+        fill = "#8c959f" if grey_first and i == 0 else PALETTE[0]
         out.append(_text(label_w - 8, y + 15, _clip(name, 28), "end"))
         out.append(_rect(label_w, y + 3, width, row_h - 8, fill, f"{name}: {exact(value)}{share}"))
         out.append(_text(label_w + width + 6, y + 15, f"{exact(value)}{share}", extra=_SMALL))
