@@ -37,6 +37,8 @@ class StepSpec:
     type: str
     # label in the report and attribute prefix (`<name>__<key>`); defaults to the type
     name: str | None = None
+    # named settings from taggers/<type>.yaml (e.g. c4 vs datatrove values); config overrides
+    preset: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
 
 
@@ -80,9 +82,10 @@ class ResolvedPipeline:
     def to_data(self) -> dict[str, Any]:
         data = to_data(self.config)
         data["steps"] = [
-            {"type": step.type_name, "name": step.name, "config": to_data(step.config)}
-            for step in self.steps
-        ]
+            {"type": step.type_name, "name": step.name, "preset": spec.preset,
+             "config": to_data(step.config)}
+            for spec, step in zip(self.config.steps, self.steps, strict=True)
+        ]  # fmt: skip
         return data
 
 
@@ -115,11 +118,34 @@ def resolve(data: Any, source: str) -> ResolvedPipeline:
 def _build_step(spec: StepSpec, index: int, source: str) -> Step:
     key = f"steps[{index}]"
     cls = STEPS.get(spec.type, source=source, key=f"{key}.type")
-    step_config = from_data(cls.Config, spec.config, source=source, key=f"{key}.config")
+    settings = spec.config
+    if spec.preset:
+        settings = {**load_preset(spec.type, spec.preset, source, f"{key}.preset"), **settings}
+    step_config = from_data(cls.Config, settings, source=source, key=f"{key}.config")
     try:
         return cls(spec.name or spec.type, step_config)
     except ConfigError as error:  # a step validating its own settings (a bad expression, ...)
         raise ConfigError(str(error), source=source, key=f"{key}.config") from error
+
+
+def load_preset(step_type: str, preset: str, source: str, key: str) -> dict[str, Any]:
+    """The settings named `preset` in taggers/<step_type>.yaml."""
+    path = next((p for p in _preset_paths(step_type, source) if p.is_file()), None)
+    if path is None:
+        raise ConfigError(f"no presets file taggers/{step_type}.yaml", source=source, key=key)
+    presets = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if preset not in presets:
+        known = ", ".join(sorted(presets)) or "(none)"
+        raise ConfigError(f"unknown preset {preset!r} in {path}; known: {known}", source=source,
+                          key=key)  # fmt: skip
+    return presets[preset] or {}
+
+
+def _preset_paths(step_type: str, source: str) -> list[Path]:
+    """taggers/ of the working directory, of the pipeline's project, of dolmakit's source tree."""
+    name = Path("taggers") / f"{step_type}.yaml"
+    roots = [Path.cwd(), Path(source).resolve().parent.parent, Path(__file__).resolve().parents[1]]
+    return [root / name for root in roots]
 
 
 def apply_override(data: dict[str, Any], override: str, source: str) -> None:

@@ -137,3 +137,21 @@ def test_apply_override_creates_missing_sections():
 def test_shipped_pipelines_resolve():
     for path in Path("pipelines").glob("*.yaml"):
         assert load_pipeline(path).steps, path
+
+
+def test_presets_from_taggers_folder(tmp_path, monkeypatch):
+    (tmp_path / "taggers").mkdir()
+    (tmp_path / "taggers" / "text_stats_v1.yaml").write_text(
+        "fineweb:\n  short_line_chars: 30\nstrict:\n  short_line_chars: 10\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    data = {**BASE, "steps": [{"type": "text_stats_v1", "preset": "strict"}]}
+    assert load_pipeline(write(tmp_path, data)).steps[0].config.short_line_chars == 10
+    overridden = {"type": "text_stats_v1", "preset": "strict", "config": {"short_line_chars": 5}}
+    assert load_pipeline(write(tmp_path, {**BASE, "steps": [overridden]})).steps[0].config == (
+        TextStatsConfig(short_line_chars=5)
+    )
+    message = config_error(tmp_path, {**BASE, "steps": [{"type": "text_stats_v1", "preset": "x"}]})
+    assert "unknown preset 'x'" in message and "fineweb, strict" in message
+    message = config_error(tmp_path, {**BASE, "steps": [{"type": "filter", "preset": "x"}]})
+    assert "no presets file taggers/filter.yaml" in message
