@@ -15,8 +15,10 @@ from dolmakit.config import OutputConfig, ResolvedPipeline
 from dolmakit.errors import ConfigError
 from dolmakit.io.sources import InputFile, expand_inputs
 from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
+from dolmakit.routing import ERRORS, REMOVED
 from dolmakit.staging import stage_dolmakit
-from dolmakit.transforms import ERRORS, REMOVED, ApplyStep, MeasureLengths, ReadDocuments
+from dolmakit.steps import CollectionStep
+from dolmakit.transforms import ApplyStep, MeasureLengths, ReadDocuments
 
 LOCAL = "local"
 
@@ -59,7 +61,8 @@ def build(
     docs = read.kept | "Lengths before steps" >> MeasureLengths("before steps")
     removed, errors = [read[REMOVED]], [read[ERRORS]]
     for step in resolved.steps:
-        outputs = docs | f"Step {step.name}" >> ApplyStep(step)
+        apply = step.transform() if isinstance(step, CollectionStep) else ApplyStep(step)
+        outputs = docs | f"Step {step.name}" >> apply
         docs = outputs.kept
         removed.append(outputs[REMOVED])
         errors.append(outputs[ERRORS])

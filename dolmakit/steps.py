@@ -12,6 +12,8 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from typing import Any, ClassVar
 
+import apache_beam as beam
+
 from dolmakit.document import Document, Removed, Span
 from dolmakit.histograms import counter_name
 from dolmakit.registry import Registry
@@ -22,8 +24,8 @@ class NoConfig:
     """For steps that take no settings."""
 
 
-class Step(ABC):
-    """One stage: takes a document, returns it (possibly changed) or a Removed."""
+class StepBase:
+    """What every step has: a registered type, typed settings, a name, counts for the report."""
 
     type_name: ClassVar[str] = ""
     Config: ClassVar[type] = NoConfig
@@ -42,8 +44,21 @@ class Step(ABC):
     def setup(self) -> None:  # noqa: B027  (an optional hook, empty by design)
         """Loads heavy resources (models, lists); runs once per worker before any document."""
 
+
+class Step(StepBase, ABC):
+    """One stage over single documents: returns the document (possibly changed) or a Removed."""
+
     @abstractmethod
     def process(self, doc: Document) -> Document | Removed: ...
+
+
+class CollectionStep(StepBase, ABC):
+    """A stage over the whole collection (dedup): `transform()` is a composite PTransform from
+    documents to the three outputs kept (main), removed and errors, like a Step's, its last
+    ParDo routing every document through dolmakit.routing.route so it is counted once."""
+
+    @abstractmethod
+    def transform(self) -> beam.PTransform: ...
 
 
 class Tagger(Step):
@@ -58,9 +73,9 @@ class Tagger(Step):
         return doc
 
 
-STEPS: Registry[type[Step]] = Registry("step type")
+STEPS: Registry[type[StepBase]] = Registry("step type")
 
 
-def register_step(cls: type[Step]) -> type[Step]:
+def register_step(cls: type[StepBase]) -> type[StepBase]:
     """Class decorator: registers a step under its `type_name`."""
     return STEPS.add(cls.type_name)(cls)

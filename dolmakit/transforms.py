@@ -13,47 +13,17 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam import pvalue
-from apache_beam.metrics import Metrics
 
 import dolmakit.builtins  # noqa: F401  (workers look readers up by name)
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.document import Document, ErrorRecord
 from dolmakit.histograms import PREFIX as HIST_PREFIX
 from dolmakit.histograms import counter_name
 from dolmakit.io.readers import READ_STEP, READERS, ReadConfig
 from dolmakit.io.sources import InputFile
+from dolmakit.routing import ERRORS, KEPT, REMOVED, Counters, route, step_counters
 from dolmakit.steps import Step
 
-NAMESPACE = "dolmakit"
-REMOVED, ERRORS = "removed", "errors"
 LOG = logging.getLogger("dolmakit")
-
-
-class _Counters:
-    """Beam counters created on first use (creating one per element would be wasteful)."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix
-        self._counters: dict[str, Any] = {}
-
-    def inc(self, name: str, n: int = 1) -> None:
-        counter = self._counters.get(name)
-        if counter is None:
-            full_name = f"{self.prefix}/{name}" if self.prefix else name
-            counter = self._counters[name] = Metrics.counter(NAMESPACE, full_name)
-        counter.inc(n)
-
-
-def route(item: Document | Removed | ErrorRecord, counters: _Counters) -> Any:
-    """Counts an item and wraps it for the output it belongs to."""
-    counters.inc("in")
-    if isinstance(item, Removed):
-        counters.inc(f"removed/{item.reason}")
-        return pvalue.TaggedOutput(REMOVED, item)
-    if isinstance(item, ErrorRecord):
-        counters.inc(f"error/{item.kind}")
-        return pvalue.TaggedOutput(ERRORS, item)
-    counters.inc("kept")
-    return item
 
 
 class ReadFileFn(beam.DoFn):
@@ -63,8 +33,8 @@ class ReadFileFn(beam.DoFn):
         self.config, self.source, self.added = config, source, added
 
     def setup(self) -> None:
-        self.counters = _Counters(f"step/{READ_STEP}")
-        self.stats = _Counters(READ_STEP)
+        self.counters = step_counters(READ_STEP)
+        self.stats = Counters(READ_STEP)
 
     def process(self, element: InputFile) -> Iterator[Any]:
         path = element.path
@@ -89,8 +59,8 @@ class StepFn(beam.DoFn):
 
     def setup(self) -> None:
         self.step.setup()
-        self.counters = _Counters(f"step/{self.step.name}")
-        self.stats = _Counters("")
+        self.counters = step_counters(self.step.name)
+        self.stats = Counters("")
 
     def finish_bundle(self) -> None:
         for key, n in self.step.stats.items():
@@ -113,7 +83,7 @@ class LengthHistogramFn(beam.DoFn):
         self.series = series
 
     def setup(self) -> None:
-        self.counters = _Counters("")
+        self.counters = Counters("")
 
     def process(self, doc: Document) -> Iterator[Document]:
         self.counters.inc(counter_name("text_chars", self.series, len(doc.text)))
@@ -134,7 +104,7 @@ class ReadDocuments(beam.PTransform):
             | "Spread files" >> beam.Reshuffle()
             | "Read records"
             >> beam.ParDo(ReadFileFn(self.config, self.source, self.added)).with_outputs(
-                REMOVED, ERRORS, main="kept"
+                REMOVED, ERRORS, main=KEPT
             )
         )
 
@@ -145,7 +115,7 @@ class ApplyStep(beam.PTransform):
         self.step = step
 
     def expand(self, docs: beam.PCollection) -> pvalue.DoOutputsTuple:
-        return docs | beam.ParDo(StepFn(self.step)).with_outputs(REMOVED, ERRORS, main="kept")
+        return docs | beam.ParDo(StepFn(self.step)).with_outputs(REMOVED, ERRORS, main=KEPT)
 
 
 class MeasureLengths(beam.PTransform):

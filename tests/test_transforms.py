@@ -7,8 +7,9 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from dolmakit.document import Document, Removed
+from dolmakit.routing import ERRORS, REMOVED
 from dolmakit.steps import Step
-from dolmakit.transforms import ERRORS, REMOVED, ApplyStep
+from dolmakit.transforms import ApplyStep
 
 
 class DropOdd(Step):

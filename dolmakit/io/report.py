@@ -17,7 +17,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from dolmakit.histograms import HISTOGRAMS, HistogramSpec, edges
 from dolmakit.histograms import PREFIX as HIST_PREFIX
 from dolmakit.io.report_html import render_html
-from dolmakit.transforms import NAMESPACE
+from dolmakit.routing import NAMESPACE
 
 _STRUCTURED = ("step/", HIST_PREFIX)  # counters the report shows in their own sections
 
