@@ -1,8 +1,11 @@
 """Imports every built-in reader and step so their registrations run."""
 
+import dolmakit.dedup.exact  # noqa: F401
+import dolmakit.dedup.lines  # noqa: F401
 import dolmakit.filters  # noqa: F401
 import dolmakit.io.jsonl  # noqa: F401
 import dolmakit.io.parquet  # noqa: F401
 import dolmakit.io.warc  # noqa: F401
 import dolmakit.io.wet  # noqa: F401
+import dolmakit.taggers.language  # noqa: F401
 import dolmakit.taggers.stats  # noqa: F401

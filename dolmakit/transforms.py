@@ -42,6 +42,8 @@ class ReadFileFn(beam.DoFn):
         started, records = time.monotonic(), 0
         for item in reader.read(path):
             records += 1
+            if isinstance(item, Document):  # for dedup scopes over groups of input shards
+                item.metadata["input_shard"] = element.index
             yield route(item, self.counters)
         for name, n in reader.stats.items():
             self.stats.inc(name, n)

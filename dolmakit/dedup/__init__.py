@@ -1,0 +1,1 @@
+"""Deduplication as Beam transforms: exact documents, CCNet lines, MinHash near-duplicates."""
