@@ -1,0 +1,61 @@
+import random
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from dolmakit.dedup.components import ConnectedComponents
+
+
+def expected_labels(edges):
+    """Union-find: the reference answer."""
+    parent = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    return [(node, find(node)) for node in parent]
+
+
+def check(edges, max_rounds=6):
+    with TestPipeline() as pipeline:
+        labels = pipeline | beam.Create(edges) | ConnectedComponents(max_rounds, "cc")
+        assert_that(labels, equal_to(expected_labels(edges)))
+
+
+def test_transitive_chain_is_one_component():
+    check([("b", "c"), ("a", "b")])  # A~B, B~C, A not ~ C
+
+
+def test_long_chain_and_separate_components():
+    chain = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(60)]
+    check(chain + [("x", "y"), ("z", "y")])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_graphs_match_union_find(seed):
+    rng = random.Random(seed)
+    nodes = [f"{i:04d}" for i in range(300)]
+    edges = [tuple(rng.sample(nodes, 2)) for _ in range(260)]
+    check(edges)
+
+
+def test_one_huge_star_of_copies():
+    check([("0000", f"{i:04d}") for i in range(1, 5000)], max_rounds=2)
+
+
+def test_too_few_rounds_are_counted_not_hidden():
+    from dolmakit.io.report import counters_of
+
+    chain = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(64)]
+    pipeline = TestPipeline()
+    _ = pipeline | beam.Create(chain) | ConnectedComponents(1, "cc")
+    assert counters_of(pipeline.run()).get("cc/unconverged_nodes", 0) > 0
