@@ -153,5 +153,5 @@ def test_presets_from_taggers_folder(tmp_path, monkeypatch):
     )
     message = config_error(tmp_path, {**BASE, "steps": [{"type": "text_stats_v1", "preset": "x"}]})
     assert "unknown preset 'x'" in message and "fineweb, strict" in message
-    message = config_error(tmp_path, {**BASE, "steps": [{"type": "filter", "preset": "x"}]})
-    assert "no presets file taggers/filter.yaml" in message
+    message = config_error(tmp_path, {**BASE, "steps": [{"type": "exact_dedup", "preset": "x"}]})
+    assert "no presets file taggers/exact_dedup.yaml" in message
