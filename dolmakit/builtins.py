@@ -2,6 +2,7 @@
 
 import dolmakit.dedup.exact  # noqa: F401
 import dolmakit.dedup.lines  # noqa: F401
+import dolmakit.dedup.minhash  # noqa: F401
 import dolmakit.filters  # noqa: F401
 import dolmakit.io.jsonl  # noqa: F401
 import dolmakit.io.parquet  # noqa: F401

@@ -72,3 +72,28 @@ def test_same_documents_for_any_worker_count_and_input_order(tmp_path):
     _, two = run(tmp_path / "b", seed=2, workers=2)
     strip = [{k: v for k, v in d.items() if k != "metadata"} for d in one]
     assert strip == [{k: v for k, v in d.items() if k != "metadata"} for d in two]
+
+
+def near_duplicate_corpus() -> list[dict]:
+    from test_minhash_dedup import article, edited
+
+    docs = []
+    for i in range(12):
+        base = article(100 + i)
+        docs.append({"id": f"n{i:02d}", "text": base})
+        docs += [{"id": f"n{i:02d}v{k}", "text": edited(base, 2, 1000 * i + k)} for k in range(2)]
+    return docs
+
+
+def test_minhash_kept_set_is_the_same_for_workers_and_order(tmp_path):
+    kept = []
+    for name, seed, workers in (("a", 1, 1), ("b", 2, 2)):
+        folder = tmp_path / name
+        write_inputs(folder / "in", near_duplicate_corpus(), seed)
+        config = yaml.safe_load(pipeline_file(folder).read_text())
+        config["steps"] = [{"type": "minhash_dedup"}]
+        (folder / "dedup.yaml").write_text(yaml.safe_dump(config))
+        report = run_pipeline(str(folder / "dedup.yaml"), [f"run.workers={workers}"], []).report
+        assert report["totals"]["invariant_holds"]
+        kept.append(sorted(d["id"] for d in read_jsonl_dir(folder / "out" / "documents")))
+    assert kept[0] == kept[1] == [f"n{i:02d}" for i in range(12)]

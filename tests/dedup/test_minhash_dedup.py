@@ -1,0 +1,85 @@
+"""MinHash near-dedup as a Beam transform: clusters, chains, copies, determinism."""
+
+from __future__ import annotations
+
+import random
+
+from dedup_helpers import doc, run_step
+
+from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig, bucket_edges
+from dolmakit.dedup.signatures import MinHashConfig, estimated_jaccard
+
+WORDS = (  # noqa: SIM905  (prose reads better as a string)
+    "the river ran past the old mill where the miller kept his stones and his sacks of grain "
+    "every morning the carts came down from the hills loaded with wheat barley and oats and the "
+    "children followed them along the lane to watch the great wheel turn in the dark water while "
+    "their parents argued about prices and the weather and the coming harvest festival"
+).split()
+
+
+def article(seed: int, length: int = 300) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) + str(rng.randrange(50)) for _ in range(length))
+
+
+def edited(text: str, changes: int, seed: int) -> str:
+    rng = random.Random(seed)
+    words = text.split()
+    for index in rng.sample(range(len(words)), changes):
+        words[index] = f"edit{seed}x{index}"
+    return " ".join(words)
+
+
+def step(**config) -> MinHashDedup:
+    minhash = MinHashConfig(**{"threshold": 0.8, **config.pop("minhash", {})})
+    return MinHashDedup("near", MinHashDedupConfig(minhash=minhash, **config))
+
+
+def test_near_duplicates_are_removed_one_kept_per_cluster():
+    base = article(1)
+    docs = [doc("a", base), doc("b", edited(base, 3, 2)), doc("c", article(3)), doc("d", "short")]
+    run_step(step(), docs, kept=[("a", base), ("c", docs[2].text), ("d", "short")],
+             removed=[("b", "near_duplicate", "a")])  # fmt: skip
+
+
+def test_transitive_chain_ends_in_one_cluster():
+    a = article(5)
+    b = edited(a, 4, 6)
+    c = edited(b, 4, 7)
+    # a ~ b and b ~ c, but a and c are below the threshold: only the chain joins them
+    assert estimated_jaccard(_sig(a), _sig(b)) >= 0.8 <= estimated_jaccard(_sig(b), _sig(c))
+    assert estimated_jaccard(_sig(a), _sig(c)) < 0.8
+    docs = [doc("c", c), doc("b", b), doc("a", a)]
+    run_step(step(verify=True), docs, kept=[("a", a)],
+             removed=[("b", "near_duplicate", "a"), ("c", "near_duplicate", "a")])  # fmt: skip
+
+
+def test_verification_drops_candidates_below_the_threshold():
+    base = article(9)
+    far = edited(base, 120, 10)  # shares some bands by chance at most
+    edges = list(
+        bucket_edges((b"k", [(("", "a", ""), _sig(base)), (("", "b", ""), _sig(far))]), 0.8)
+    )
+    assert edges == []
+    assert list(bucket_edges((b"k", [(("", "a", ""), None), (("", "b", ""), None)]), None)) == [
+        (("", "a", ""), ("", "b", ""))
+    ]
+
+
+def _sig(text):
+    from dolmakit.dedup.signatures import MinHasher
+
+    return MinHasher(MinHashConfig()).signature(text)
+
+
+def test_five_thousand_copies_keep_one_without_quadratic_edges():
+    text = article(11)
+    docs = [doc(f"{i:05d}", text) for i in range(5000)]
+    removed = [(f"{i:05d}", "near_duplicate", "00000") for i in range(1, 5000)]
+    run_step(step(verify=True), docs, kept=[("00000", text)], removed=removed)
+
+
+def test_empty_and_too_short_documents_pass_through():
+    docs = [doc("e", ""), doc("s", "only four words here"), doc("t", "only four words here")]
+    run_step(step(), docs, kept=[("e", ""), ("s", "only four words here"),
+                                 ("t", "only four words here")], removed=[])  # fmt: skip
