@@ -8,4 +8,5 @@ import dolmakit.io.jsonl  # noqa: F401
 import dolmakit.io.parquet  # noqa: F401
 import dolmakit.io.warc  # noqa: F401
 import dolmakit.io.wet  # noqa: F401
+import dolmakit.taggers.perplexity  # noqa: F401
 import dolmakit.taggers.stats  # noqa: F401

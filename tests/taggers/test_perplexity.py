@@ -1,0 +1,80 @@
+"""The CCNet perplexity step on the bundled English reference model (dolmakit/data/lm)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from dolmakit.document import Document
+from dolmakit.errors import ConfigError
+from dolmakit.lm.reference import default_model_dir
+from dolmakit.lm.score import LanguageModel
+from dolmakit.taggers.perplexity import CCNetPerplexity, PerplexityConfig
+
+PROSE = (
+    "The committee met on Tuesday to consider the proposal.\n"
+    "After a long discussion the members agreed to postpone the vote until the spring."
+)
+BOILERPLATE = "Home | About us | Contact | Login | Cart (0)\nCookie settings | Privacy | Terms"
+
+
+def tagger(**config) -> CCNetPerplexity:
+    step = CCNetPerplexity("ccnet_perplexity_v1", PerplexityConfig(**config))
+    step.setup()
+    return step
+
+
+def tag(step: CCNetPerplexity, text: str, **attributes) -> dict[str, float]:
+    doc = Document(id="d", text=text, source="t", attributes=attributes)
+    step.process(doc)
+    return {k.removeprefix("ccnet_perplexity_v1__"): v[0][2] for k, v in doc.attributes.items()
+            if k.startswith("ccnet_perplexity_v1__")}  # fmt: skip
+
+
+def test_perplexity_is_the_language_models():
+    scores = tag(tagger(language="en"), PROSE)
+    expected = LanguageModel.load(default_model_dir(), "en").perplexity(PROSE)
+    assert scores["perplexity"] == expected
+
+
+def test_prose_scores_far_below_boilerplate_and_buckets_follow():
+    step = tagger(language="en")
+    prose, boilerplate = tag(step, PROSE), tag(step, BOILERPLATE)
+    assert prose["perplexity"] * 3 < boilerplate["perplexity"]
+    assert "tail" not in prose and "tail" in boilerplate
+    assert step.stats["bucket/en_tail"] == 1
+
+
+def test_language_comes_from_language_id_attributes():
+    step = tagger()
+    attributes = {"language_id_v1__de": [[0, 9, 0.2]], "language_id_v1__en": [[0, 9, 0.7]],
+                  "language_id_v1__paragraph_fr": [[0, 9, 0.99]]}  # fmt: skip
+    assert "perplexity" in tag(step, PROSE, **attributes)
+    german = {"language_id_v1__de": [[0, 9, 0.9]]}
+    assert tag(step, "Das ist ein deutscher Satz.", **german) == {}
+    assert tag(step, PROSE) == {}  # no language at all
+    assert step.stats["no_model/de"] == 1 and step.stats["no_model/unknown"] == 1
+
+
+def test_ccnet_cutoffs_preset():
+    step = tagger(language="en", cutoffs="ccnet")
+    assert tag(step, PROSE)["perplexity"] < 340 and "head" in tag(step, PROSE)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n ", "!!!", "x" * 10_000_000])
+def test_odd_texts(text):
+    scores = tag(tagger(language="en"), text)
+    assert scores == {} or scores["perplexity"] > 0
+
+
+def test_missing_or_broken_models_fail_at_construction(tmp_path):
+    with pytest.raises(ConfigError, match="models"):
+        CCNetPerplexity("p", PerplexityConfig(models=str(tmp_path)))
+    with pytest.raises(ConfigError, match="no model for language 'fr'"):
+        CCNetPerplexity("p", PerplexityConfig(language="fr"))
+    for name in ("en.sp.model", "en.json", "cutoffs.json"):
+        shutil.copy(default_model_dir() / name, tmp_path / name)
+    (tmp_path / "en.arpa.bin").write_bytes(b"not a kenlm binary")
+    with pytest.raises(ConfigError):
+        CCNetPerplexity("p", PerplexityConfig(models=str(tmp_path)))
