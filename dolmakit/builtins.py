@@ -8,5 +8,7 @@ import dolmakit.io.jsonl  # noqa: F401
 import dolmakit.io.parquet  # noqa: F401
 import dolmakit.io.warc  # noqa: F401
 import dolmakit.io.wet  # noqa: F401
+import dolmakit.taggers.language  # noqa: F401
 import dolmakit.taggers.perplexity  # noqa: F401
+import dolmakit.taggers.quality  # noqa: F401
 import dolmakit.taggers.stats  # noqa: F401

