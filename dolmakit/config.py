@@ -51,6 +51,8 @@ class OutputConfig:
     removed_sample_rate: float = 0.01
     # 0 lets the runner choose the number of files (no extra shuffle)
     shards: int = 0
+    # of JSON lines outputs: gzip (Dolma's default), zstd (about five times faster), none
+    compression: Literal["gzip", "zstd", "none"] = "gzip"
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
 from dolmakit.routing import ERRORS, REMOVED
 from dolmakit.staging import stage_dolmakit
 from dolmakit.steps import CollectionStep
-from dolmakit.transforms import ApplyStep, MeasureLengths, ReadDocuments
+from dolmakit.transforms import ApplySteps, MeasureLengths, ReadDocuments
 
 LOCAL = "local"
 
@@ -60,9 +60,11 @@ def build(
     read = pipeline | "Read" >> ReadDocuments(files, config.read, config.input.source, added)
     docs = read.kept | "Lengths before steps" >> MeasureLengths("before steps")
     removed, errors = [read[REMOVED]], [read[ERRORS]]
-    for step in resolved.steps:
-        apply = step.transform() if isinstance(step, CollectionStep) else ApplyStep(step)
-        outputs = docs | f"Step {step.name}" >> apply
+    for stage in _stages(resolved.steps):
+        if isinstance(stage, CollectionStep):
+            outputs = docs | f"Step {stage.name}" >> stage.transform()
+        else:
+            outputs = docs | f"Steps {', '.join(s.name for s in stage)}" >> ApplySteps(stage)
         docs = outputs.kept
         removed.append(outputs[REMOVED])
         errors.append(outputs[ERRORS])
@@ -70,22 +72,39 @@ def build(
     _write(docs, removed, errors, config.output)
 
 
+def _stages(steps: list) -> list:
+    """Runs of consecutive per-document steps (one DoFn each) and collection steps alone."""
+    stages: list = []
+    for step in steps:
+        if isinstance(step, CollectionStep):
+            stages.append(step)
+        elif stages and isinstance(stages[-1], list):
+            stages[-1].append(step)
+        else:
+            stages.append([step])
+    return stages
+
+
 def _write(docs, removed: list, errors: list, output: OutputConfig) -> None:
     root = output.path.rstrip("/")
     if output.format == "parquet":
         docs | "Write documents" >> WriteParquet(f"{root}/documents/part", output.shards)
     else:
-        docs | "Write documents" >> WriteJsonLines(f"{root}/documents/part", output.shards)
+        docs | "Write documents" >> WriteJsonLines(
+            f"{root}/documents/part", output.shards, output.compression
+        )
     all_removed = removed | "Gather removed" >> beam.Flatten()
     if output.removed != "none":
         if output.removed == "sample":
             rate = output.removed_sample_rate
             all_removed = all_removed | "Sample removed" >> beam.Filter(in_sample, rate)
-        all_removed | "Write removed" >> WriteJsonLines(f"{root}/removed/part")
+        all_removed | "Write removed" >> WriteJsonLines(
+            f"{root}/removed/part", compression=output.compression
+        )
     (
         errors
         | "Gather errors" >> beam.Flatten()
-        | "Write errors" >> WriteJsonLines(f"{root}/errors/part")
+        | "Write errors" >> WriteJsonLines(f"{root}/errors/part", compression=output.compression)
     )
 
 

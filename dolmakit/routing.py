@@ -6,8 +6,10 @@ Every stage that decides a record's fate sends it through `route()`, which count
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
+import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
@@ -18,22 +20,37 @@ KEPT, REMOVED, ERRORS = "kept", "removed", "errors"
 
 
 class Counters:
-    """Beam counters created on first use (creating one per element would be wasteful)."""
+    """Counts tallied in memory and handed to Beam's counters by flush(): one Beam counter
+    update per document costs more than the work of many steps."""
 
     def __init__(self, prefix: str):
         self.prefix = prefix
-        self._counters: dict[str, Any] = {}
+        self._tally: defaultdict[str, int] = defaultdict(int)
 
     def inc(self, name: str, n: int = 1) -> None:
-        counter = self._counters.get(name)
-        if counter is None:
-            full_name = f"{self.prefix}/{name}" if self.prefix else name
-            counter = self._counters[name] = Metrics.counter(NAMESPACE, full_name)
-        counter.inc(n)
+        self._tally[name] += n
+
+    def flush(self) -> None:
+        for name, n in self._tally.items():
+            Metrics.counter(NAMESPACE, f"{self.prefix}/{name}" if self.prefix else name).inc(n)
+        self._tally.clear()
 
 
-def step_counters(step_name: str) -> Counters:
-    return Counters(f"step/{step_name}")
+class CountingDoFn(beam.DoFn):
+    """A DoFn whose Counters (made with tally()) reach Beam at the end of every bundle."""
+
+    def tally(self, prefix: str) -> Counters:
+        counters = Counters(prefix)
+        self.__dict__.setdefault("_tallies", []).append(counters)
+        return counters
+
+    def step_tally(self, step_name: str) -> Counters:
+        """The counters route() needs: `step/<name>/{in,kept,removed/..,error/..}`."""
+        return self.tally(f"step/{step_name}")
+
+    def finish_bundle(self) -> None:
+        for counters in self.__dict__.get("_tallies", ()):
+            counters.flush()
 
 
 def route(item: Any, counters: Counters) -> Any:

@@ -30,7 +30,7 @@ def test_dataflow_job_graph_holds_every_step():
     result = launch.pipeline.run()
     transforms = result.job.proto_pipeline.components.transforms.values()
     names = {transform.unique_name for transform in transforms}
-    for expected in ("Read/Read records", "Step text_stats_v1", "Step length_filter",
+    for expected in ("Read/Read records", "Steps text_stats_v1, length_filter",
                      "Write documents", "Write removed", "Write errors"):  # fmt: skip
         assert expected in names
     assert launch.runner_label == "DataflowRunner"

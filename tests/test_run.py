@@ -156,3 +156,14 @@ def test_every_shared_capture_through_the_pipeline(shared_warc_dir, tmp_path):
         ("truncated_record", "resiliparse_clipped.warc.gz")
     ]
     assert totals["errors"] == 1 and summary.ok  # 1/87 is within max_error_fraction 0.05
+
+
+def test_zstd_output_reads_back(sample_run, tmp_path):
+    run(tmp_path, "output.compression=zstd")
+    files = sorted((tmp_path / "documents").glob("*.jsonl.zst"))
+    assert files and not list((tmp_path / "documents").glob("*.gz"))
+    again = run_pipeline(
+        PIPELINE, [f"input.paths=[{tmp_path}/documents/*.jsonl.zst]",
+                   f"output.path={tmp_path}/again"], []
+    )  # fmt: skip
+    assert again.report["totals"]["in"] == len(sample_run[2])

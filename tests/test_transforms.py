@@ -9,7 +9,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from dolmakit.document import Document, Removed
 from dolmakit.routing import ERRORS, REMOVED
 from dolmakit.steps import Step
-from dolmakit.transforms import ApplyStep
+from dolmakit.transforms import ApplySteps
 
 
 class DropOdd(Step):
@@ -27,7 +27,7 @@ def test_apply_step_routes_kept_removed_and_errors():
     docs = [Document(id=str(i), text=str(i), source="t") for i in range(5)]
     docs.append(Document(id="x", text="boom", source="t"))
     with TestPipeline() as pipeline:
-        outputs = pipeline | beam.Create(docs) | ApplyStep(DropOdd("drop_odd", None))
+        outputs = pipeline | beam.Create(docs) | ApplySteps([DropOdd("drop_odd", None)])
         kept = outputs.kept | "kept ids" >> beam.Map(lambda doc: doc.id)
         removed = outputs[REMOVED] | "removed" >> beam.Map(lambda r: (r.doc.id, r.step, r.reason))
         errors = outputs[ERRORS] | "errors" >> beam.Map(lambda e: (e.location["id"], e.cause))
@@ -53,7 +53,7 @@ def test_step_stats_become_counters_and_histograms(tmp_path):
 
     docs = [Document(id=str(i), text="ab" * i + "x", source="t") for i in range(1, 6)]
     pipeline = TestPipeline()
-    _ = pipeline | beam.Create(docs) | ApplyStep(CountLetters("letters", None))
+    _ = pipeline | beam.Create(docs) | ApplySteps([CountLetters("letters", None)])
     counters = counters_of(pipeline.run())
     assert counters["letters/first/a"] == 5
     report = build_report(counters, [("letters", "count_letters_test")], wall_seconds=1.0)
@@ -62,3 +62,16 @@ def test_step_stats_become_counters_and_histograms(tmp_path):
     assert sum(histogram["series"]["all"]) == 5
     assert histogram["edges"][:4] == [0.0, 1.0, 2.0, 4.0]
     assert report["counters"]["letters/first/a"] == 5
+
+
+def test_consecutive_steps_share_a_dofn_but_are_counted_apart():
+    from dolmakit.io.report import counters_of
+
+    docs = [Document(id=str(i), text=str(i), source="t") for i in range(6)]
+    pipeline = TestPipeline()
+    _ = pipeline | beam.Create(docs) | ApplySteps([CountLetters("letters", None),
+                                                   DropOdd("drop_odd", None)])  # fmt: skip
+    counters = counters_of(pipeline.run())
+    assert counters["step/letters/in"] == counters["step/letters/kept"] == 6
+    assert counters["step/drop_odd/in"] == 6 and counters["step/drop_odd/kept"] == 3
+    assert counters["step/drop_odd/removed/odd"] == 3

@@ -17,7 +17,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.routing import Counters
+from dolmakit.routing import CountingDoFn
 
 Node = Hashable
 Edge = tuple[Node, Node]
@@ -96,12 +96,12 @@ class ConnectedComponents(beam.PTransform):
         )
 
 
-class _LabelFn(beam.DoFn):
+class _LabelFn(CountingDoFn):
     def __init__(self, counter_prefix: str):
         self.counter_prefix = counter_prefix
 
     def setup(self) -> None:
-        self.counters = Counters(self.counter_prefix)
+        self.counters = self.tally(self.counter_prefix)
 
     def process(self, adjacency: tuple[Node, Iterable[Node]]) -> Iterator[Any]:
         node, root, converged = label(adjacency)

@@ -16,7 +16,7 @@ from typing import Any
 import apache_beam as beam
 
 from dolmakit.document import Document, Removed
-from dolmakit.routing import ERRORS, KEPT, REMOVED, route, step_counters
+from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.steps import CollectionStep, register_step
 
 
@@ -64,12 +64,12 @@ class _ExactDedup(beam.PTransform):
         )
 
 
-class _KeepFirstFn(beam.DoFn):
+class _KeepFirstFn(CountingDoFn):
     def __init__(self, step_name: str):
         self.step_name = step_name
 
     def setup(self) -> None:
-        self.counters = step_counters(self.step_name)
+        self.counters = self.step_tally(self.step_name)
 
     def process(self, group: tuple[bytes, Iterable[Document]]) -> Iterator[Any]:
         for item in keep_first(group[1], self.step_name):

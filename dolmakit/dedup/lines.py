@@ -19,7 +19,7 @@ import apache_beam as beam
 
 from dolmakit.dedup.exact import order_key
 from dolmakit.document import Document, Removed
-from dolmakit.routing import ERRORS, KEPT, REMOVED, Counters, route, step_counters
+from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.steps import CollectionStep, register_step
 from dolmakit.text.normalize import normalize_for_dedup
 
@@ -97,13 +97,13 @@ class _LineDedup(beam.PTransform):
         )
 
 
-class _RemoveLinesFn(beam.DoFn):
+class _RemoveLinesFn(CountingDoFn):
     def __init__(self, step_name: str, min_chars: int):
         self.step_name, self.min_chars = step_name, min_chars
 
     def setup(self) -> None:
-        self.counters = step_counters(self.step_name)
-        self.stats = Counters(self.step_name)
+        self.counters = self.step_tally(self.step_name)
+        self.stats = self.tally(self.step_name)
 
     def process(self, joined: tuple[DocKey, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         drop = set(joined[1]["drop"])

@@ -25,7 +25,7 @@ from dolmakit.dedup.lines import DocKey, doc_key
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher, band_keys, estimated_jaccard
 from dolmakit.document import Document, Removed
 from dolmakit.histograms import counter_name, register_histogram
-from dolmakit.routing import ERRORS, KEPT, REMOVED, Counters, route, step_counters
+from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.steps import CollectionStep, register_step
 
 CLUSTER_SIZES = register_histogram("cluster_size", "Near-duplicate cluster sizes (documents)")
@@ -85,13 +85,13 @@ class _MinHashDedup(beam.PTransform):
         )
 
 
-class _SignFn(beam.DoFn):
+class _SignFn(CountingDoFn):
     def __init__(self, config: MinHashConfig, step_name: str):
         self.config, self.step_name = config, step_name
 
     def setup(self) -> None:
         self.hasher = MinHasher(self.config)
-        self.stats = Counters(self.step_name)
+        self.stats = self.tally(self.step_name)
 
     def process(self, batch: list[tuple[DocKey, Document]]) -> Iterator[tuple[DocKey, Any]]:
         signatures = self.hasher.signatures([doc.text for _, doc in batch])
@@ -135,13 +135,13 @@ class _ClusterSizes(beam.PTransform):
         )
 
 
-class _CountClusterFn(beam.DoFn):
+class _CountClusterFn(CountingDoFn):
     def __init__(self, step_name: str):
         self.step_name = step_name
 
     def setup(self) -> None:
-        self.counters = Counters("")
-        self.stats = Counters(self.step_name)
+        self.counters = self.tally("")
+        self.stats = self.tally(self.step_name)
 
     def process(self, cluster: tuple[DocKey, int]) -> Iterator[None]:
         self.counters.inc(counter_name(CLUSTER_SIZES, self.step_name, cluster[1]))
@@ -149,12 +149,12 @@ class _CountClusterFn(beam.DoFn):
         return iter(())
 
 
-class _ResolveFn(beam.DoFn):
+class _ResolveFn(CountingDoFn):
     def __init__(self, step_name: str):
         self.step_name = step_name
 
     def setup(self) -> None:
-        self.counters = step_counters(self.step_name)
+        self.counters = self.step_tally(self.step_name)
 
     def process(self, joined: tuple[DocKey, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         key, groups = joined

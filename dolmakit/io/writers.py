@@ -26,22 +26,32 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-class WriteJsonLines(beam.PTransform):
-    """Anything with to_dict() -> `<prefix>-SSSSS-of-NNNNN.jsonl.gz`."""
+# gzip is what Dolma's tools and most readers expect; zstd writes about five times faster at a
+# better ratio (dolmakit, Dolma's smart_open and pandas read it)
+COMPRESSIONS = {
+    "gzip": (".jsonl.gz", CompressionTypes.GZIP),
+    "zstd": (".jsonl.zst", CompressionTypes.ZSTD),
+    "none": (".jsonl", CompressionTypes.UNCOMPRESSED),
+}
 
-    def __init__(self, prefix: str, shards: int = 0):
+
+class WriteJsonLines(beam.PTransform):
+    """Anything with to_dict() -> `<prefix>-SSSSS-of-NNNNN.jsonl.gz` (or .zst, or plain)."""
+
+    def __init__(self, prefix: str, shards: int = 0, compression: str = "gzip"):
         super().__init__()
-        self.prefix, self.shards = prefix, shards
+        self.prefix, self.shards, self.compression = prefix, shards, compression
 
     def expand(self, items: beam.PCollection) -> Any:
+        suffix, compression_type = COMPRESSIONS[self.compression]
         return (
             items
             | "To JSON" >> beam.Map(_to_json)
             | "Write"
             >> beam.io.WriteToText(
                 self.prefix,
-                file_name_suffix=".jsonl.gz",
-                compression_type=CompressionTypes.GZIP,
+                file_name_suffix=suffix,
+                compression_type=compression_type,
                 num_shards=self.shards,
             )
         )
