@@ -1,0 +1,301 @@
+"""Rule filters: dolmakit's Gopher, C4 and FineWeb steps next to datatrove's, on the same documents.
+
+What it measures
+  Documents per second, per core, of all four rule families run on every document: Gopher
+  repetition, Gopher quality, C4 (line cleaning and page rules) and FineWeb quality. dolmakit runs
+  each family's tagger(s) and `filter` step (Step.process, no Beam); datatrove 0.10.1, the peer,
+  runs each family's filter (BaseFilter.filter, no pipeline). No family is skipped because an
+  earlier one dropped the document, so both sides do all the work on every document; FineWeb reads
+  the C4-cleaned text when C4 kept the document, as in FineWeb's pipeline. Each side runs in its
+  own single process (datatrove in .bench/datatrove-venv), after a warm-up on the first documents,
+  timed by the process's CPU time (steady on a machine shared with other jobs) and by the wall
+  clock. Goal: dolmakit reaches at least 1.5x datatrove's documents/s.
+
+The settings compared
+  datatrove: GopherRepetitionFilter(), GopherQualityFilter(), C4QualityFilter() and
+  FineWebQualityFilter() with their defaults. For English, datatrove 0.10.1 splits words and
+  sentences with spaCy's blank English pipeline and its rule-based sentencizer, which need no
+  download, so it runs unmodified here (NLTK is not used). dolmakit: filter presets
+  gopher_repetition, gopher_quality, c4_filters_datatrove and fineweb_quality, c4_lines_v1 preset
+  datatrove (the same numbers: 3 words per line, 5 sentences). dolmakit counts sentences with
+  Punkt's English model and splits words on whitespace (each Han or Kana character a word).
+
+Agreement
+  The share of documents on which both sides keep, or both drop, per family and for all four
+  together, on all documents and on those without Han or Kana (where spaCy's English tokenizer and
+  dolmakit's words differ most), and the most common disagreements by reason.
+
+The corpus
+  The text of every HTML page of the shared real WARC captures (../shared/data/warc or
+  $DOLMAKIT_SHARED_DATA/warc) and the bundled sample, extracted by dolmakit's WARC reader twice
+  (main content, and all visible text), distinct texts only, shuffled and repeated to --docs
+  documents; written to .bench/rules/ as JSONL.
+
+Run
+  .venv/bin/python benchmarks/rules.py                 (2,000 documents, best of 3 runs)
+  .venv/bin/python benchmarks/rules.py --docs 500 --repeat 1      (a quick look)
+  The datatrove virtualenv is created on first use (datatrove==0.10.1 and spaCy from PyPI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORKDIR = REPO / ".bench" / "rules"
+VENV = REPO / ".bench" / "datatrove-venv"
+DATATROVE = ["datatrove==0.10.1", "spacy>=3.8,<3.9"]
+FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
+GOAL = 1.5
+WARMUP = 20
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+# --- the two sides (each runs in its own interpreter) ----------------------------------------
+
+
+def datatrove_judge():
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import (
+        C4QualityFilter,
+        FineWebQualityFilter,
+        GopherQualityFilter,
+        GopherRepetitionFilter,
+    )
+
+    filters = [GopherRepetitionFilter(), GopherQualityFilter(), C4QualityFilter(),
+               FineWebQualityFilter()]  # fmt: skip
+
+    def judge(text: str, index: int) -> list[str]:
+        doc = Document(text=text, id=str(index))  # C4 rewrites doc.text when it keeps it
+        return [_datatrove_reason(f.filter(doc)) for f in filters]
+
+    return judge
+
+
+def _datatrove_reason(result) -> str:
+    return "keep" if result is True else (result[1] if isinstance(result, tuple) else "drop")
+
+
+def dolmakit_judge():
+    sys.path.insert(0, str(REPO))
+    from dolmakit.config import load_preset
+    from dolmakit.document import Document, Removed
+    from dolmakit.filters import AttributeFilter, FilterConfig
+    from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
+    from dolmakit.taggers.fineweb import FineWebQuality, FineWebQualityConfig
+    from dolmakit.taggers.gopher import (
+        GopherQuality,
+        GopherQualityConfig,
+        GopherRepetition,
+        GopherRepetitionConfig,
+    )
+
+    def filt(preset: str) -> AttributeFilter:
+        return AttributeFilter(preset, FilterConfig(**load_preset("filter", preset, "bench", "")))
+
+    lines = C4LinesConfig(**load_preset("c4_lines_v1", "datatrove", "bench", ""))
+    families = [
+        [GopherRepetition("gopher_repetition_v1", GopherRepetitionConfig()),
+         filt("gopher_repetition")],
+        [GopherQuality("gopher_quality_v1", GopherQualityConfig()), filt("gopher_quality")],
+        [C4Lines("c4_lines_v1", lines), C4Quality("c4_quality_v1", C4QualityConfig()),
+         filt("c4_filters_datatrove")],
+        [FineWebQuality("fineweb_quality_v1", FineWebQualityConfig()), filt("fineweb_quality")],
+    ]  # fmt: skip
+    for step in (step for family in families for step in family):
+        step.setup()
+
+    def judge(text: str, index: int) -> list[str]:
+        doc, verdicts = Document(id=str(index), text=text, source="bench"), []
+        for family in families:
+            original, result = doc.text, doc
+            for step in family:
+                result = step.process(result)
+                if isinstance(result, Removed):
+                    doc.text = original  # a dropped document's text stays as it was
+                    break
+            verdicts.append(result.reason if isinstance(result, Removed) else "keep")
+        return verdicts
+
+    return judge
+
+
+def run_side(side: str, docs_file: Path, out: Path) -> None:
+    texts = [json.loads(line)["text"] for line in docs_file.open(encoding="utf-8")]
+    judge = datatrove_judge() if side == "datatrove" else dolmakit_judge()
+    for index, text in enumerate(texts[:WARMUP]):
+        judge(text, index)
+    load, cpu, wall = os.getloadavg()[0], time.process_time(), time.perf_counter()
+    verdicts = [judge(text, index) for index, text in enumerate(texts)]
+    result = {
+        "cpu": time.process_time() - cpu,
+        "wall": time.perf_counter() - wall,
+        "load": [load, os.getloadavg()[0]],
+        "verdicts": verdicts,
+    }
+    out.write_text(json.dumps(result))
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+
+def distinct_texts() -> tuple[list[str], int]:
+    """(texts of every HTML page of the real captures and the sample, in two extraction modes;
+    the number of WARC files read)."""
+    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from _corpus import shared_warc_dir, source_files
+
+    from dolmakit.document import Document
+    from dolmakit.io.html import HtmlConfig
+    from dolmakit.io.readers import ReadConfig
+    from dolmakit.io.warc import WarcReader
+
+    files = source_files(shared_warc_dir(REPO)) + [REPO / "samples/commoncrawl/sample.warc.gz"]
+    texts: dict[str, None] = {}
+    for main_content in (True, False):
+        config = ReadConfig(html=HtmlConfig(main_content=main_content))
+        for path in files:
+            for item in WarcReader(config, "bench", "").read(str(path)):
+                if isinstance(item, Document) and item.text:
+                    texts[item.text] = None
+    return list(texts), len(files)
+
+
+def build_corpus(docs: int) -> tuple[Path, dict]:
+    texts, files = distinct_texts()
+    random.Random(0).shuffle(texts)
+    # copies of a text are len(texts) documents apart, beyond the reach of any small cache
+    corpus = [texts[i % len(texts)] for i in range(docs)]
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    path = WORKDIR / f"docs-{docs}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for index, text in enumerate(corpus):
+            out.write(json.dumps({"id": index, "text": text}, ensure_ascii=False) + "\n")
+    info = {"files": files, "distinct": len(texts), "chars": sum(map(len, corpus)),
+            "han_kana": [bool(_HAN_KANA.search(text)) for text in corpus]}  # fmt: skip
+    return path, info
+
+
+# --- running and reporting -------------------------------------------------------------------
+
+
+def ensure_datatrove_venv() -> Path:
+    python = VENV / "bin" / "python"
+    if not python.is_file():
+        print(f"creating {VENV} with {' '.join(DATATROVE)} (benchmark only) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, *DATATROVE], check=True)
+    return python
+
+
+def measure(side: str, python: Path, docs_file: Path) -> dict:
+    out = WORKDIR / f"{side}.json"
+    out.unlink(missing_ok=True)
+    command = [str(python), __file__, "--side", side, "--docs-file", str(docs_file),
+               "--out", str(out)]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0 or not out.is_file():
+        sys.exit(f"the {side} side failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(out.read_text())
+
+
+def agreement_table(runs: dict[str, dict], info: dict) -> list[str]:
+    ours, theirs = runs["dolmakit"]["verdicts"], runs["datatrove"]["verdicts"]
+    latin = [not flag for flag in info["han_kana"]]
+    rows = [f"{'family':20}{'all docs':>10}{'no Han/Kana':>13}{'dolmakit drops':>16}"
+            f"{'datatrove drops':>17}"]  # fmt: skip
+    for index, family in enumerate([*FAMILIES, "all four"]):
+        drops = [
+            (_dropped(a, index), _dropped(b, index)) for a, b in zip(ours, theirs, strict=True)
+        ]
+        same = [a == b for a, b in drops]
+        on_latin = sum(s for s, keep in zip(same, latin, strict=True) if keep)
+        rows.append(
+            f"{family:20}{sum(same) / len(same):>10.1%}{on_latin / max(sum(latin), 1):>13.1%}"
+            f"{sum(a for a, _ in drops) / len(drops):>16.1%}"
+            f"{sum(b for _, b in drops) / len(drops):>17.1%}"
+        )
+    return rows
+
+
+def _dropped(verdicts: list[str], family: int) -> bool:
+    """Whether that family (or, past the last, any family) dropped the document."""
+    if family < len(FAMILIES):
+        return verdicts[family] != "keep"
+    return set(verdicts) != {"keep"}
+
+
+def disagreements(runs: dict[str, dict]) -> list[str]:
+    ours, theirs = runs["dolmakit"]["verdicts"], runs["datatrove"]["verdicts"]
+    rows = []
+    for index, family in enumerate(FAMILIES):
+        pairs = Counter(
+            f"{a} / {b}"
+            for a, b in zip((v[index] for v in ours), (v[index] for v in theirs), strict=True)
+            if (a == "keep") != (b == "keep")
+        )
+        listed = ", ".join(f"{pair}: {n}" for pair, n in pairs.most_common(4)) or "none"
+        rows.append(f"  {family}: {listed}")
+    return rows
+
+
+def report(best: dict[str, dict], first: dict[str, dict], info: dict, repeat: int) -> None:
+    docs = len(first["dolmakit"]["verdicts"])
+    han = sum(info["han_kana"])
+    print(f"corpus: {docs:,} documents ({info['distinct']} distinct texts from {info['files']} "
+          f"WARC files, {info['chars'] / 1e6:.1f} M characters; {han / docs:.0%} with Han or "
+          f"Kana)")  # fmt: skip
+    print(f"timing: best of {repeat} interleaved runs, one process each (per core)\n")
+    print(f"{'':18}{'cpu s':>8}{'docs/s (cpu)':>14}{'wall s':>8}{'docs/s (wall)':>15}"
+          f"{'load avg':>12}")  # fmt: skip
+    for side, label in (("datatrove", "datatrove 0.10.1"), ("dolmakit", "dolmakit")):
+        run = best[side]
+        load = "{:.2f}-{:.2f}".format(*run["load"])
+        print(f"{label:18}{run['cpu']:>8.2f}{docs / run['cpu']:>14,.1f}{run['wall']:>8.2f}"
+              f"{docs / run['wall']:>15,.1f}{load:>12}")  # fmt: skip
+    by_cpu = best["datatrove"]["cpu"] / best["dolmakit"]["cpu"]
+    by_wall = best["datatrove"]["wall"] / best["dolmakit"]["wall"]
+    met = "GOAL MET" if by_cpu >= GOAL and by_wall >= GOAL else "GOAL NOT MET"
+    print(f"\ndolmakit / datatrove: {by_cpu:.1f}x by CPU time, {by_wall:.1f}x by the wall clock "
+          f"(goal >= {GOAL}x): {met}\n")  # fmt: skip
+    print("agreement (both keep or both drop):")
+    print("\n".join(agreement_table(first, info)))
+    print("\ndisagreements (dolmakit reason / datatrove reason: documents):")
+    print("\n".join(disagreements(first)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--side", choices=["dolmakit", "datatrove"], help=argparse.SUPPRESS)
+    parser.add_argument("--docs-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.side:
+        run_side(args.side, args.docs_file, args.out)
+        return
+    pythons = {"datatrove": ensure_datatrove_venv(), "dolmakit": Path(sys.executable)}
+    docs_file, info = build_corpus(args.docs)
+    runs: dict[str, list[dict]] = {"datatrove": [], "dolmakit": []}
+    for _ in range(args.repeat):
+        for side, python in pythons.items():
+            runs[side].append(measure(side, python, docs_file))
+    best = {side: min(results, key=lambda run: run["cpu"]) for side, results in runs.items()}
+    report(best, {side: results[0] for side, results in runs.items()}, info, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
