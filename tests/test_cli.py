@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import REPO, SAMPLE_WARC, Response, write_warc
 
 DOLMAKIT = [sys.executable, "-c", "from dolmakit.cli import main; main()"]
-PIPELINE = str(REPO / "pipelines" / "commoncrawl.yaml")
+PIPELINE = str(REPO / "tests" / "data" / "backbone.yaml")
 
 
 def dolmakit(*args: str) -> subprocess.CompletedProcess:
@@ -29,7 +29,7 @@ def test_run_prints_where_outputs_are(tmp_path):
 def test_configuration_errors_exit_2_naming_file_and_key(tmp_path):
     done = dolmakit("run", PIPELINE, "--set", "output.format=csv", "--output", str(tmp_path))
     assert done.returncode == 2
-    assert "commoncrawl.yaml" in done.stderr and "output.format" in done.stderr
+    assert "backbone.yaml" in done.stderr and "output.format" in done.stderr
     assert "'jsonl' | 'parquet'" in done.stderr
     assert not (tmp_path / "documents").exists()  # nothing ran
 

@@ -23,7 +23,7 @@ DATAFLOW_ARGS = [
 
 def test_dataflow_job_graph_holds_every_step():
     resolved = load_pipeline(
-        REPO / "pipelines" / "commoncrawl.yaml",
+        REPO / "tests" / "data" / "backbone.yaml",
         [f"input.paths=[{SAMPLE_WARC}]", "output.path=gs://dolmakit-test-bucket/out"],
     )
     launch = make_pipeline(resolved, DATAFLOW_ARGS)

@@ -13,7 +13,7 @@ from helpers import read_jsonl_dir, without_added
 
 from dolmakit.run import run_pipeline
 
-PIPELINE = str(REPO / "pipelines" / "commoncrawl.yaml")
+PIPELINE = str(REPO / "tests" / "data" / "backbone.yaml")
 
 
 def run(tmp: Path, *overrides: str):

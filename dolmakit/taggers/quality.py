@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dolmakit.classifier.train import (
@@ -35,11 +36,16 @@ from dolmakit.errors import ConfigError
 from dolmakit.steps import Tagger, register_step
 from dolmakit.taggers.language import load_model, validate_model
 
+# `dolmakit classifier train --recipe default --out dolmakit/data/classifier/quality-en` (model.ftz)
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "classifier" / "quality-en"
+
 
 @dataclass
 class QualityClassifierConfig:
     # the folder `dolmakit classifier train --out` wrote (its model.ftz, else its model.bin) or
-    # a fastText model file; local or on any filesystem Beam reads (gs://, s3://)
+    # a fastText model file; local or on any filesystem Beam reads (gs://, s3://); "default":
+    # the bundled model of the default recipe (its metrics.json says what it measures and its
+    # limits: it scores modern technical prose low)
     model: str
     # the label whose probability is the score, and the attribute's key
     label: str = "hq"
@@ -78,6 +84,8 @@ def model_file(model: str) -> str:
     """The model file: model.ftz or model.bin inside a training folder, or `model` itself."""
     if not model:
         raise ConfigError("give the folder `dolmakit classifier train` wrote", key="model")
+    if model == "default":
+        model = str(DEFAULT_MODEL)
     folder = model.rstrip("/")
     for candidate in (f"{folder}/{QUANTIZED_FILE}", f"{folder}/{MODEL_FILE}", model):
         if _is_file(candidate):
