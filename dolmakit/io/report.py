@@ -95,7 +95,7 @@ def _bars(counters: dict[str, int]) -> list[dict[str, Any]]:
     documents per language, per perplexity bucket, charset sources, skipped record types."""
     groups: dict[str, dict[str, int]] = defaultdict(dict)
     for key, value in counters.items():
-        if not key.startswith(_STRUCTURED) and "/" in key:
+        if not key.startswith(_STRUCTURED) and key.count("/") >= 2:  # <step>/<category>/<label>
             group, label = key.rsplit("/", 1)
             groups[group][label] = value
     return [{"title": group, "counts": counts} for group, counts in sorted(groups.items())
@@ -114,14 +114,16 @@ def _histograms(counters: dict[str, int]) -> list[dict[str, Any]]:
 
 def _histogram(name: str, series: dict[str, dict[int, int]]) -> dict[str, Any]:
     spec = HISTOGRAMS.get(name, HistogramSpec(name))
-    buckets = max(index for counts in series.values() for index in counts) + 1
+    used = [index for counts in series.values() for index, n in counts.items() if n]
+    first, last = (min(used), max(used)) if used else (0, 0)
+    ordered = sorted(series.items(), key=lambda item: -sum(item[1].values()))  # largest first
     return {
         "name": name,
         "title": spec.title,
         "log_scale": True,
-        "edges": edges(spec.per_octave, buckets),
+        # from the first bucket with data: a perplexity axis need not start at 1
+        "edges": edges(spec.per_octave, last + 1)[first:],
         "series": {
-            label: [counts.get(i, 0) for i in range(buckets)]
-            for label, counts in sorted(series.items())
-        },
+            label: [counts.get(i, 0) for i in range(first, last + 1)] for label, counts in ordered
+        },  # fmt: skip
     }

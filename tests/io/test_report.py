@@ -24,7 +24,9 @@ def test_totals_invariant_and_sections():
     assert report["steps"][1]["removed"] == {"language_de": 2}
     assert report["bars"] == [{"title": "lang/language", "counts": {"en": 5, "de": 2}}]
     (histogram,) = report["histograms"]
-    assert histogram["series"] == {"after steps": [0, 0, 0, 5], "before steps": [0, 0, 0, 7]}
+    # trimmed to the buckets with data: bucket 3 holds lengths 4 to 7
+    assert histogram["series"] == {"before steps": [7], "after steps": [5]}
+    assert histogram["edges"] == [4.0, 8.0]
     assert report["counters"] == {"lang/language/de": 2, "lang/language/en": 5, "read/files": 3}
     html = render_html(report)
     assert "Breakdowns" in html and "lang/language" in html
