@@ -1,12 +1,10 @@
 from pathlib import Path
 
 import pytest
-import yaml
+from presets import filter_preset
 
 from dolmakit.document import Document, Removed
 from dolmakit.errors import ConfigError
-from dolmakit.filters import AttributeFilter, FilterConfig
-from dolmakit.schema import from_data
 from dolmakit.taggers.code import (
     CodeQuality,
     CodeQualityConfig,
@@ -17,18 +15,6 @@ from dolmakit.taggers.code import (
 REPO = Path(__file__).resolve().parents[2]
 TAGGER = CodeQuality("code_quality_v1", CodeQualityConfig())
 HEADER = LicenseHeader("code_license_header_v1", LicenseHeaderConfig())
-
-
-def filter_preset(name: str) -> AttributeFilter:
-    """A filter preset of taggers/filter.yaml."""
-    for file in ("filter.yaml",):
-        path = REPO / "taggers" / file
-        presets = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-        if presets and name in presets:
-            return AttributeFilter(
-                name, from_data(FilterConfig, presets[name], source=file, key=name)
-            )
-    raise LookupError(name)
 
 
 def source(text: str, path: str | None = "src/main.py") -> Document:

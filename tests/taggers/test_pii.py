@@ -1,11 +1,9 @@
 from pathlib import Path
 
 import pytest
-import yaml
+from presets import filter_preset
 
 from dolmakit.document import Document, Removed
-from dolmakit.filters import AttributeFilter, FilterConfig
-from dolmakit.schema import from_data
 from dolmakit.taggers.pii import (
     KINDS,
     PiiConfig,
@@ -20,18 +18,6 @@ from dolmakit.taggers.pii import (
 REPO = Path(__file__).resolve().parents[2]
 PII_PAGE = REPO / "samples" / "commoncrawl" / "pages" / "en-pii-bakery-contact.md"
 DETECTOR = PiiDetector()
-
-
-def filter_preset(name: str) -> AttributeFilter:
-    """A filter preset of taggers/filter.yaml."""
-    for file in ("filter.yaml",):
-        path = REPO / "taggers" / file
-        presets = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-        if presets and name in presets:
-            return AttributeFilter(
-                name, from_data(FilterConfig, presets[name], source=file, key=name)
-            )
-    raise LookupError(name)
 
 
 def found(text: str, kind: str | None = None) -> list[str]:

@@ -2,12 +2,10 @@ import gzip
 from pathlib import Path
 
 import pytest
-import yaml
+from presets import filter_preset
 
 from dolmakit.document import Document, Removed
 from dolmakit.errors import ConfigError
-from dolmakit.filters import AttributeFilter, FilterConfig
-from dolmakit.schema import from_data
 from dolmakit.taggers.url import (
     UrlFilterConfig,
     UrlFilterTagger,
@@ -34,18 +32,6 @@ bücher.example
 0.0.0.0 0.0.0.0
 ! an adblock comment
 """
-
-
-def filter_preset(name: str) -> AttributeFilter:
-    """A filter preset of taggers/filter.yaml."""
-    for file in ("filter.yaml",):
-        path = REPO / "taggers" / file
-        presets = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-        if presets and name in presets:
-            return AttributeFilter(
-                name, from_data(FilterConfig, presets[name], source=file, key=name)
-            )
-    raise LookupError(name)
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

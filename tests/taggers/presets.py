@@ -1,0 +1,12 @@
+"""Filter presets of taggers/filter.yaml, loaded the way a pipeline loads them."""
+
+from __future__ import annotations
+
+from dolmakit.config import load_preset
+from dolmakit.filters import AttributeFilter, FilterConfig
+from dolmakit.schema import from_data
+
+
+def filter_preset(name: str) -> AttributeFilter:
+    settings = load_preset("filter", name, "test", name)
+    return AttributeFilter(name, from_data(FilterConfig, settings, source="filter.yaml", key=name))
