@@ -43,7 +43,7 @@ def make_pipeline(resolved: ResolvedPipeline, beam_args: list[str]) -> Launch:
         resolved.source_file,
     )
     options = PipelineOptions(beam_args)
-    runner, label = _runner(options, config.run.runner, config.run.workers)
+    runner, label = choose_runner(options, config.run.runner, config.run.workers)
     try:
         pipeline = beam.Pipeline(runner=runner, options=options)
     except ValueError as error:  # Beam's own validation of pipeline options
@@ -108,7 +108,7 @@ def _write(docs, removed: list, errors: list, output: OutputConfig) -> None:
     )
 
 
-def _runner(options: PipelineOptions, configured: str, workers: int) -> tuple[object, str]:
+def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tuple[object, str]:
     """The local runner unless --runner (or run.runner) names another one.
 
     Beam's DirectRunner would first try to download the Prism runner; FnApiRunner is the same

@@ -70,6 +70,7 @@ def render_html(report: Mapping[str, Any]) -> str:
     sections = [
         _header(report),
         _summary(report),
+        _tables_section(_seq(report.get("tables"))),
         _steps_section(steps),
         _reasons_section(steps, "removed", "Removal reasons", "Reason"),
         _reasons_section(steps, "errors", "Errors", "Cause"),
@@ -221,6 +222,21 @@ def _summary(report: Mapping[str, Any]) -> str:
         f'<section id="summary"><h2>Summary</h2><div class="cards">{"".join(cards)}</div>'
         f"{_invariant(totals)}{throughput}</section>"
     )
+
+
+def _tables_section(tables: Sequence[Any]) -> str:
+    """Tables a report brings along as {title, headers, rows, numeric (column indices)}, such
+    as a mix's realized proportions and epochs."""
+    parts = []
+    for table in tables:
+        if not isinstance(table, Mapping):
+            continue
+        headers = [str(h) for h in _seq(table.get("headers"))]
+        rows = [list(_seq(row)) for row in _seq(table.get("rows"))]
+        numeric = {i for i in _seq(table.get("numeric")) if isinstance(i, int)}
+        title = esc(table.get("title") or "table")
+        parts.append(f"<h3>{title}</h3>{_table(headers, rows, numeric)}")
+    return f'<section id="tables"><h2>Tables</h2>{"".join(parts)}</section>' if parts else ""
 
 
 def _steps_section(steps: Sequence[Mapping[str, Any]]) -> str:

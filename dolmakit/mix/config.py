@@ -1,0 +1,184 @@
+"""Mix files (mixes/*.yaml): sources, their share of the mix, a budget, a tokenizer, a seed.
+
+Each source gives either a `proportion` of the mix's tokens or `epochs` over its own tokens; the
+other is derived once its tokens are counted (dolmakit.mix.plan). Everything that can be checked
+without reading the sources is checked here, before any work, with a ConfigError naming the mix
+file and the key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from dolmakit.config import RunConfig, apply_override
+from dolmakit.errors import ConfigError
+from dolmakit.expressions import ExpressionError, compile_expression
+from dolmakit.schema import from_data, to_data
+
+PROPORTION_TOLERANCE = 1e-6
+# tokenizers that need no model file: words split on whitespace (for plans, tests, dry runs)
+BUILTIN_TOKENIZERS = ("whitespace",)
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+
+
+@dataclass
+class SourceSpec:
+    name: str
+    # globs of Dolma JSONL outputs of a pipeline (out/<source>/documents/*.jsonl.gz)
+    paths: list[str]
+    # share of the mix's training tokens; give this or epochs, never both
+    proportion: float | None = None
+    # passes over the source's training tokens (1.5 = every document once, half of them twice)
+    epochs: float | None = None
+    # Dolma's mixer rules over attributes: a document is kept when it matches one of `include`
+    # (when any are given) and none of `exclude`
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MixConfig:
+    name: str
+    sources: list[SourceSpec]
+    # a SentencePiece model for dolmakit.tokens, or `whitespace`
+    tokenizer: str
+    # folder of the shards (train/, heldout/<source>/) and report.json / report.html
+    output: str
+    # training tokens of the mix, EOS included; derived when every source gives epochs, or
+    # when some give epochs and the proportions of the others sum below 1
+    budget_tokens: int | None = None
+    seed: int = 0
+    # documents of each source (by hash of their id) kept out of training for validation
+    held_out_fraction: float = 0.0
+    # no source may be repeated more often than this
+    max_epochs: float = 10.0
+    max_tokens_per_shard: int = 100_000_000
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+@dataclass
+class ResolvedMix:
+    config: MixConfig
+    source_file: str
+
+    def to_data(self) -> dict:
+        return to_data(self.config)
+
+
+def load_mix(path: str | Path, overrides: list[str] = ()) -> ResolvedMix:
+    source = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError("no such file", source=source) from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"not valid YAML: {error}", source=source) from error
+    for override in overrides:
+        apply_override(data, override, source)
+    return resolve_mix(data, source)
+
+
+def resolve_mix(data: object, source: str) -> ResolvedMix:
+    config = from_data(MixConfig, data, source=source, key="")
+    validate(config, source)
+    return ResolvedMix(config, source)
+
+
+def validate(config: MixConfig, source: str) -> None:
+    """The checks that need no counted tokens; plan_mix does the others."""
+    _check_scalars(config, source)
+    names = [spec.name for spec in config.sources]
+    if not names:
+        raise ConfigError("a mix needs at least one source", source=source, key="sources")
+    if duplicated := sorted({n for n in names if names.count(n) > 1}):
+        raise ConfigError(f"source name {duplicated[0]!r} is used twice", source=source,
+                          key="sources")  # fmt: skip
+    for i, spec in enumerate(config.sources):
+        _check_source(spec, f"sources[{i}]", config.max_epochs, source)
+    _check_targets(config, source)
+
+
+def _check_scalars(config: MixConfig, source: str) -> None:
+    checks = [
+        ("held_out_fraction", 0 <= config.held_out_fraction < 1, "must be in [0, 1)"),
+        ("max_epochs", config.max_epochs > 0, "must be above 0"),
+        ("max_tokens_per_shard", config.max_tokens_per_shard > 0, "must be above 0"),
+        ("budget_tokens", (config.budget_tokens or 1) > 0, "must be above 0"),
+    ]
+    for key, ok, message in checks:
+        if not ok:
+            raise ConfigError(f"{message}, got {getattr(config, key)!r}", source=source, key=key)
+    if "://" in config.output:
+        raise ConfigError("token shards are written to a local folder (or a mounted bucket); "
+                          f"got {config.output!r}", source=source, key="output")  # fmt: skip
+    tokenizer = config.tokenizer
+    local = tokenizer not in BUILTIN_TOKENIZERS and "://" not in tokenizer
+    if local and not Path(tokenizer).exists():
+        builtin = ", ".join(BUILTIN_TOKENIZERS)
+        raise ConfigError(f"no tokenizer at {tokenizer!r} (a SentencePiece model, or {builtin})",
+                          source=source, key="tokenizer")  # fmt: skip
+
+
+def _check_source(spec: SourceSpec, key: str, max_epochs: float, source: str) -> None:
+    if not _NAME.fullmatch(spec.name):
+        raise ConfigError(
+            f"a source name is letters, digits, '_', '-' or '.' (it names a folder), got "
+            f"{spec.name!r}",
+            source=source,
+            key=f"{key}.name",
+        )
+    if not spec.paths:
+        raise ConfigError(f"source {spec.name!r} names no paths", source=source, key=f"{key}.paths")
+    if (spec.proportion is None) == (spec.epochs is None):
+        which = "both" if spec.proportion is not None else "neither"
+        raise ConfigError(
+            f"source {spec.name!r} gives {which} of proportion and epochs; give exactly one "
+            "(the other is derived from the source's counted tokens)",
+            source=source,
+            key=key,
+        )
+    if spec.proportion is not None and not 0 < spec.proportion <= 1:
+        raise ConfigError(f"proportion must be in (0, 1], got {spec.proportion}", source=source,
+                          key=f"{key}.proportion")  # fmt: skip
+    if spec.epochs is not None and not 0 < spec.epochs <= max_epochs:
+        raise ConfigError(f"epochs must be above 0 and at most max_epochs ({max_epochs}), got "
+                          f"{spec.epochs}", source=source, key=f"{key}.epochs")  # fmt: skip
+    for kind in ("include", "exclude"):
+        for j, text in enumerate(getattr(spec, kind)):
+            try:
+                compile_expression(text)
+            except ExpressionError as error:
+                raise ConfigError(str(error), source=source, key=f"{key}.{kind}[{j}]") from None
+
+
+def _check_targets(config: MixConfig, source: str) -> None:
+    """Proportions and the budget must determine every source's tokens exactly once."""
+    proportions = [s.proportion for s in config.sources if s.proportion is not None]
+    total = math.fsum(proportions)
+    every = len(proportions) == len(config.sources)
+    budget = config.budget_tokens
+    if every and abs(total - 1) > PROPORTION_TOLERANCE:
+        raise ConfigError(f"the proportions sum to {total:.6g}, not 1", source=source,
+                          key="sources")  # fmt: skip
+    if every and budget is None:
+        raise ConfigError("every source gives a proportion, so the mix needs budget_tokens",
+                          source=source, key="budget_tokens")  # fmt: skip
+    if not every and total >= 1 - PROPORTION_TOLERANCE:
+        raise ConfigError(
+            f"the proportions sum to {total:.6g}, leaving nothing for the sources that give "
+            "epochs; they must sum below 1",
+            source=source,
+            key="sources",
+        )
+    if not every and budget is not None:
+        raise ConfigError(
+            "budget_tokens is derived when a source gives epochs (its tokens are fixed by its "
+            "size); remove budget_tokens or give every source a proportion",
+            source=source,
+            key="budget_tokens",
+        )

@@ -1,0 +1,499 @@
+"""`dolmakit mix`: two Beam pipelines, then a report.
+
+1. Count: read every source, apply its include/exclude rules (removals counted by rule),
+   tokenize, split held-out documents off by hash, and sum training tokens per sample bucket.
+2. Plan (dolmakit.mix.plan, on the driver): each source's target tokens, epochs and cut; a
+   budget the sources cannot give stops the mix here, before anything is written.
+3. Sample and write: read and tokenize again (tokens are not kept between the passes: a second
+   read costs less than writing and reading every token), give each training document its
+   copies, key each copy by hash(seed, source, id, copy) into one of N groups, sort each group by
+   that key and write it with a ShardWriter; held-out documents go to heldout/<source>/.
+
+The groups and their order depend on the seed and the data only, so 1 or 20 workers write the
+same bytes. A group holds about one shard of tokens in memory (max_tokens_per_shard).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+import yaml
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.errors import ConfigError, FatalError
+from dolmakit.expressions import compile_expression
+from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
+from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.io.report import counters_of, write_atomically, write_report
+from dolmakit.io.sources import InputFile
+from dolmakit.mix import plan as planning
+from dolmakit.mix.config import MixConfig, ResolvedMix, load_mix
+from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts, plan_mix, shard_groups
+from dolmakit.pipeline import choose_runner as choose_runner
+from dolmakit.routing import CountingDoFn
+
+LOG = logging.getLogger("dolmakit")
+PREFIX = "mix"  # counters mix/<source>/{in,kept,removed/<rule>,error/<kind>,train_tokens,...}
+_OUTPUTS = ("train", "heldout", "mix.yaml", "report.json", "report.html")
+
+
+# --- tokenizers ------------------------------------------------------------------------------
+
+
+class WhitespaceTokenizer:
+    """Words split on whitespace, hashed to ids: for planning mixes and tests without a model."""
+
+    vocab_size = 65_536
+    eos_id = 0
+
+    def encode_batch(self, texts: list[str], num_threads: int = 1) -> list[list[int]]:
+        size = self.vocab_size - 1
+        return [[1 + zlib.crc32(w.encode("utf-8", "surrogatepass")) % size for w in text.split()]
+                for text in texts]  # fmt: skip
+
+
+def load_tokenizer(spec: str) -> Any:
+    if spec == "whitespace":
+        return WhitespaceTokenizer()
+    from dolmakit.tokens.tokenizer import Tokenizer
+
+    return Tokenizer.load(spec)
+
+
+def doc_tokens(ids: np.ndarray) -> int:
+    """Tokens a document takes in a shard: its ids and the EOS after them."""
+    return len(ids) + 1
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def run_mix(mix_file: str, overrides: list[str] = (), beam_args: list[str] = ()) -> dict:
+    """Counts, plans, samples and writes a mix; returns the report (also report.json/.html)."""
+    mix = load_mix(mix_file, overrides)
+    config, root = mix.config, mix.config.output.rstrip("/")
+    files = expand_sources(mix)
+    tokenizer = load_tokenizer(config.tokenizer)  # a bad model fails here, before any work
+    started, clock = datetime.now(UTC), time.monotonic()
+    LOG.info("mix %s: counting tokens of %d sources", config.name, len(config.sources))
+    counts, accounting, label = count_sources(config, files, beam_args, root)
+    try:
+        plan = plan_mix(config, counts, mix.source_file)
+    except ConfigError:
+        FileSystems.delete([f"{root}/_work"])  # a refused mix leaves the previous one alone
+        raise
+    _clear_previous_outputs(root)
+    write_atomically(f"{root}/mix.yaml", yaml.safe_dump(mix.to_data(), sort_keys=False))
+    LOG.info("mix %s: sampling %s training tokens", config.name, f"{plan.budget_tokens:,.0f}")
+    realized = write_mix(config, files, plan, counts, beam_args, root, tokenizer)
+    _write_manifests(config, root, counts)
+    FileSystems.delete([f"{root}/_work"])
+    report = build_mix_report(mix, plan, counts, accounting, realized, _sizes(files))
+    finished = datetime.now(UTC).isoformat(timespec="seconds")
+    report.update(runner=label, started=started.isoformat(timespec="seconds"), finished=finished,
+                  wall_seconds=round(time.monotonic() - clock, 3))  # fmt: skip
+    write_report(report, root)
+    return report
+
+
+def expand_sources(mix: ResolvedMix) -> dict[str, list[InputFile]]:
+    """Each source's files; a ConfigError when a glob matches nothing or no file of a source
+    holds a single line (read until the first line, so it costs little on real sources)."""
+    files = {}
+    for i, spec in enumerate(mix.config.sources):
+        key = f"sources[{i}].paths"
+        paths = []
+        for pattern in spec.paths:
+            (result,) = FileSystems.match([pattern])
+            if not result.metadata_list:
+                raise ConfigError(f"source {spec.name!r}: no files match {pattern!r}",
+                                  source=mix.source_file, key=key)  # fmt: skip
+            paths += [meta.path for meta in result.metadata_list]
+        unique = sorted(set(paths))
+        if not any(_has_a_line(path) for path in unique):
+            raise ConfigError(f"source {spec.name!r} is empty: its {len(unique)} files hold no "
+                              "documents", source=mix.source_file, key=key)  # fmt: skip
+        files[spec.name] = [InputFile(p, "jsonl", j, len(unique)) for j, p in enumerate(unique)]
+    return files
+
+
+def _has_a_line(path: str) -> bool:
+    try:
+        with open_decompressed(path) as stream:
+            return any(line.strip() for line in lines(stream))
+    except DECOMPRESSION_ERRORS:
+        return True  # a corrupt file is the count pass's to report, as an error record
+
+
+def count_sources(
+    config: MixConfig, files: dict[str, list[InputFile]], beam_args: list[str], root: str
+) -> tuple[dict[str, SourceCounts], dict[str, int], str]:
+    """The count pass: per-source counts and the read/rules counters."""
+    pipeline, label = _pipeline(config, beam_args)
+    path = f"{root}/_work/counts.jsonl"
+    (
+        pipeline
+        | "Read" >> ReadMixSources(config, files)
+        | "Measure" >> beam.Map(_measure, config.seed, config.held_out_fraction)
+        | "Count per source" >> beam.CombinePerKey(CountTokensFn())
+        | "As JSON" >> beam.MapTuple(lambda name, c: json.dumps({"source": name, **asdict(c)}))
+        | "Write counts" >> beam.io.WriteToText(path, shard_name_template="")
+    )
+    result = _execute(pipeline)
+    counts = {spec.name: SourceCounts() for spec in config.sources}
+    with FileSystems.open(path) as stream:
+        for line in stream.read().decode("utf-8").splitlines():
+            row = json.loads(line)
+            name, buckets = row.pop("source"), row.pop("buckets")
+            counts[name] = SourceCounts(**row, buckets={int(k): v for k, v in buckets.items()})
+    return counts, counters_of(result), label
+
+
+def write_mix(
+    config: MixConfig,
+    files: dict[str, list[InputFile]],
+    plan: MixPlan,
+    counts: dict[str, SourceCounts],
+    beam_args: list[str],
+    root: str,
+    tokenizer: Any,
+) -> dict[str, int]:
+    """The sample-and-write pass; returns its counters (what was written, per source)."""
+    pipeline, _ = _pipeline(config, beam_args)
+    groups = {TRAIN: shard_groups(sum(p.planned_tokens for p in plan.sources.values()),
+                                  config.max_tokens_per_shard)}  # fmt: skip
+    for name, c in counts.items():
+        groups[name] = shard_groups(c.held_out_tokens, config.max_tokens_per_shard)
+    writer = WriteGroupFn(root, tokenizer.vocab_size, tokenizer.eos_id, config.max_tokens_per_shard)
+    (
+        pipeline
+        | "Read" >> ReadMixSources(config, files)
+        | "Sample" >> beam.ParDo(SampleFn(plan, config.seed, config.held_out_fraction, groups))
+        | "Group by shard" >> beam.GroupByKey()
+        | "Sort and write" >> beam.ParDo(writer)
+    )
+    counters = counters_of(_execute(pipeline))
+    return {k.removeprefix(f"{PREFIX}/"): v for k, v in counters.items() if k.startswith(PREFIX)}
+
+
+def _pipeline(config: MixConfig, beam_args: list[str]) -> tuple[beam.Pipeline, str]:
+    options = PipelineOptions(list(beam_args))
+    runner, label = choose_runner(options, config.run.runner, config.run.workers)
+    try:
+        return beam.Pipeline(runner=runner, options=options), label
+    except ValueError as error:
+        raise ConfigError(str(error).strip(), source="pipeline options") from error
+
+
+def _execute(pipeline: beam.Pipeline) -> Any:
+    try:
+        result = pipeline.run()
+        result.wait_until_finish()
+    except Exception as error:
+        raise FatalError(f"the mix failed: {type(error).__name__}: {error}") from error
+    return result
+
+
+def _write_manifests(config: MixConfig, root: str, counts: dict[str, SourceCounts]) -> None:
+    from dolmakit.tokens.shards import write_manifest
+
+    write_manifest(f"{root}/train")
+    for name, c in counts.items():
+        if c.held_out_documents:
+            write_manifest(f"{root}/heldout/{name}")
+
+
+def _clear_previous_outputs(root: str) -> None:
+    existing = [f"{root}/{name}" for name in _OUTPUTS if FileSystems.exists(f"{root}/{name}")]
+    if existing:
+        LOG.info("replacing the previous mix under %s", root)
+        FileSystems.delete(existing)
+
+
+def _sizes(files: dict[str, list[InputFile]]) -> dict[str, int]:
+    sizes = {}
+    for name, found in files.items():
+        results = FileSystems.match([f.path for f in found])
+        sizes[name] = sum(meta.size_in_bytes for r in results for meta in r.metadata_list)
+    return sizes
+
+
+# --- Beam ------------------------------------------------------------------------------------
+
+
+class ReadMixSources(beam.PTransform):
+    """(source name, file) pairs -> (source name, doc id, token ids) of the documents that pass
+    the source's include/exclude rules."""
+
+    def __init__(self, config: MixConfig, files: dict[str, list[InputFile]]):
+        super().__init__()
+        self.config, self.files = config, files
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        pairs = [(name, f) for name, found in self.files.items() for f in found]
+        rules = {s.name: (s.include, s.exclude) for s in self.config.sources}
+        return (
+            pbegin
+            | "List files" >> beam.Create(pairs)
+            | "Spread files" >> beam.Reshuffle()
+            | "Read and apply rules" >> beam.ParDo(ReadSourceFn(rules))
+            | "Tokenize" >> beam.ParDo(TokenizeFn(self.config.tokenizer))
+        )
+
+
+class ReadSourceFn(CountingDoFn):
+    """Reads one file of a source and keeps what its rules keep, counting the rest by reason."""
+
+    def __init__(self, rules: dict[str, tuple[list[str], list[str]]]):
+        self.rules = rules
+
+    def setup(self) -> None:
+        self.compiled = {
+            name: ([(t, compile_expression(t)) for t in include],
+                   [(t, compile_expression(t)) for t in exclude])
+            for name, (include, exclude) in self.rules.items()
+        }  # fmt: skip
+        self.counters = {name: self.tally(f"{PREFIX}/{name}") for name in self.rules}
+
+    def process(self, element: tuple[str, InputFile]) -> Iterator[tuple[str, Document]]:
+        name, file = element
+        counters = self.counters[name]
+        for item in READERS.get(file.format)(ReadConfig(), name, "").read(file.path):
+            counters.inc("in")
+            if isinstance(item, ErrorRecord):
+                counters.inc(f"error/{item.kind}")
+            elif isinstance(item, Removed):
+                counters.inc(f"removed/{item.reason}")
+            elif reason := rule_verdict(item, *self.compiled[name]):
+                counters.inc(f"removed/{reason}")
+            else:
+                counters.inc("kept")
+                yield name, item
+
+
+def rule_verdict(doc: Document, include: list, exclude: list) -> str | None:
+    """None when the document stays; else the rule that removes it (Dolma's mixer semantics:
+    any exclude match removes, and with include rules one of them must match)."""
+    for text, rule in exclude:
+        if rule(doc):
+            return f"exclude: {text}"
+    if include and not any(rule(doc) for _, rule in include):
+        return "include: no rule matched"
+    return None
+
+
+class TokenizeFn(beam.DoFn):
+    def __init__(self, tokenizer: str):
+        self.spec = tokenizer
+
+    def setup(self) -> None:
+        self.tokenizer = load_tokenizer(self.spec)
+        self.dtype = np.uint16 if self.tokenizer.vocab_size <= 1 << 16 else np.uint32
+
+    def process(self, item: tuple[str, Document]) -> Iterator[tuple[str, str, np.ndarray]]:
+        name, doc = item
+        (ids,) = self.tokenizer.encode_batch([doc.text], num_threads=1)
+        yield name, doc.id, np.asarray(ids, dtype=self.dtype)
+
+
+def _measure(item: tuple[str, str, np.ndarray], seed: int, fraction: float) -> tuple:
+    name, doc_id, ids = item
+    held_out = planning.is_held_out(seed, name, doc_id, fraction)
+    return name, (doc_tokens(ids), held_out, planning.sample_bucket(seed, name, doc_id))
+
+
+class CountTokensFn(beam.CombineFn):
+    """(tokens, held out, sample bucket) of each document -> SourceCounts of the source."""
+
+    def create_accumulator(self) -> SourceCounts:
+        return SourceCounts()
+
+    def add_input(self, counts: SourceCounts, item: tuple[int, bool, int]) -> SourceCounts:
+        tokens, held_out, bucket = item
+        counts.documents += 1
+        counts.tokens += tokens
+        if held_out:
+            counts.held_out_documents += 1
+            counts.held_out_tokens += tokens
+        else:
+            counts.train_documents += 1
+            counts.train_tokens += tokens
+            counts.buckets[bucket] = counts.buckets.get(bucket, 0) + tokens
+        return counts
+
+    def merge_accumulators(self, accumulators: Iterable[SourceCounts]) -> SourceCounts:
+        merged = SourceCounts()
+        for counts in accumulators:
+            for key, value in asdict(counts).items():
+                if key != "buckets":
+                    setattr(merged, key, getattr(merged, key) + value)
+            for bucket, tokens in counts.buckets.items():
+                merged.buckets[bucket] = merged.buckets.get(bucket, 0) + tokens
+        return merged
+
+    def extract_output(self, counts: SourceCounts) -> SourceCounts:
+        return counts
+
+
+class SampleFn(beam.DoFn):
+    """A document -> its copies, each keyed by (split, source, group) for the shard writers:
+    held-out documents once into their source's groups, training documents `copies` times."""
+
+    def __init__(self, plan: MixPlan, seed: int, fraction: float, groups: dict[str, int]):
+        self.plan, self.seed, self.fraction, self.groups = plan, seed, fraction, groups
+
+    def process(self, item: tuple[str, str, np.ndarray]) -> Iterator[tuple[tuple, tuple]]:
+        name, doc_id, ids = item
+        if planning.is_held_out(self.seed, name, doc_id, self.fraction):
+            key = planning.shuffle_key(self.seed, name, doc_id, 0)
+            yield (HELD_OUT, name, key % self.groups[name]), (key, name, doc_id, 0, ids)
+            return
+        copies = self.plan.sources[name].copies(planning.sample_bucket(self.seed, name, doc_id))
+        for repeat in range(copies):
+            key = planning.shuffle_key(self.seed, name, doc_id, repeat)
+            yield (TRAIN, "", key % self.groups[TRAIN]), (key, name, doc_id, repeat, ids)
+
+
+def _order(item: tuple) -> tuple:
+    """The shuffle key, then fields that break its (astronomically rare) ties the same way on
+    every run; the content hash settles two documents that share an id."""
+    key, name, doc_id, repeat, ids = item
+    return key, name, doc_id, repeat, len(ids), zlib.crc32(ids.tobytes())
+
+
+class WriteGroupFn(CountingDoFn):
+    """One group of copies -> its shards, in shuffle-key order; counts what it wrote."""
+
+    def __init__(self, root: str, vocab_size: int, eos_id: int, max_tokens_per_shard: int):
+        self.root, self.vocab_size, self.eos_id = root, vocab_size, eos_id
+        self.max_tokens = max_tokens_per_shard
+
+    def setup(self) -> None:
+        from dolmakit.tokens.shards import ShardWriter
+
+        self.writer_class = ShardWriter
+        self.counters = self.tally(PREFIX)
+
+    def process(self, group: tuple[tuple, Iterable[tuple]]) -> None:
+        (split, name, index), items = group
+        out_dir = f"{self.root}/train" if split == TRAIN else f"{self.root}/heldout/{name}"
+        with self.writer_class(out_dir, f"part-{index:05d}", self.vocab_size, self.max_tokens,
+                               self.eos_id) as writer:  # fmt: skip
+            for _, source, doc_id, _, ids in sorted(items, key=_order):
+                writer.add(doc_id, source, ids)
+                self.counters.inc(f"{source}/{split}_documents")
+                self.counters.inc(f"{source}/{split}_tokens", doc_tokens(ids))
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def build_mix_report(
+    mix: ResolvedMix,
+    plan: MixPlan,
+    counts: dict[str, SourceCounts],
+    accounting: dict[str, int],
+    realized: dict[str, int],
+    sizes: dict[str, int],
+) -> dict:
+    rows = mix_rows(mix.config, plan, counts, realized, sizes)
+    steps = [_source_step(spec.name, accounting) for spec in mix.config.sources]
+    totals = {key: sum(_total(step[key]) for step in steps)
+              for key in ("in", "kept", "removed", "errors")}  # fmt: skip
+    totals["invariant_holds"] = (
+        totals["in"] == totals["kept"] + totals["removed"] + totals["errors"]
+    )
+    return {
+        "pipeline": mix.source_file,
+        "mix": rows,
+        "budget_tokens": {
+            "planned": round(plan.budget_tokens),
+            "realized": sum(row["tokens"] for row in rows),
+        },
+        "output": mix.config.output,
+        "input": {"files": None, "bytes": sum(sizes.values())},
+        "totals": totals,
+        "steps": steps,
+        "tables": [mix_table(rows)],
+        "config": mix.to_data(),
+    }
+
+
+def mix_rows(
+    config: MixConfig,
+    plan: MixPlan,
+    counts: dict[str, SourceCounts],
+    realized: dict[str, int],
+    sizes: dict[str, int],
+) -> list[dict]:
+    """One row per source, as LLaMA's Table 1: proportion and epochs, planned and realized."""
+    total = sum(realized.get(f"{s.name}/{TRAIN}_tokens", 0) for s in config.sources) or 1
+    rows = []
+    for spec in config.sources:
+        name, source_plan, c = spec.name, plan.sources[spec.name], counts[spec.name]
+        tokens = realized.get(f"{name}/{TRAIN}_tokens", 0)
+        rows.append({
+            "source": name,
+            "given": "proportion" if spec.proportion is not None else "epochs",
+            "proportion": {"planned": source_plan.proportion, "realized": tokens / total},
+            "epochs": {"planned": source_plan.epochs, "realized": tokens / c.train_tokens},
+            "tokens": tokens,
+            "documents": realized.get(f"{name}/{TRAIN}_documents", 0),
+            "source_tokens": c.train_tokens,
+            "source_documents": c.train_documents,
+            "held_out": {"documents": realized.get(f"{name}/{HELD_OUT}_documents", 0),
+                         "tokens": realized.get(f"{name}/{HELD_OUT}_tokens", 0)},
+            "size_on_disk": sizes[name],
+        })  # fmt: skip
+    return rows
+
+
+def mix_table(rows: list[dict]) -> dict:
+    headers = ["Dataset", "Sampling prop. (planned)", "Sampling prop. (realized)",
+               "Epochs (planned)", "Epochs (realized)", "Disk size", "Tokens", "Documents",
+               "Held-out documents", "Held-out tokens"]  # fmt: skip
+    body = [
+        [row["source"], f"{row['proportion']['planned']:.2%}",
+         f"{row['proportion']['realized']:.2%}", f"{row['epochs']['planned']:.2f}",
+         f"{row['epochs']['realized']:.2f}", _human_bytes(row["size_on_disk"]), row["tokens"],
+         row["documents"], row["held_out"]["documents"], row["held_out"]["tokens"]]
+        for row in rows
+    ]  # fmt: skip
+    return {"title": "Mix (as in LLaMA's Table 1)", "headers": headers, "rows": body,
+            "numeric": list(range(1, len(headers)))}  # fmt: skip
+
+
+def _source_step(name: str, counters: dict[str, int]) -> dict:
+    prefix = f"{PREFIX}/{name}/"
+
+    def grouped(kind: str) -> dict[str, int]:
+        return {k.removeprefix(prefix + kind): v for k, v in sorted(counters.items())
+                if k.startswith(prefix + kind)}  # fmt: skip
+
+    return {"name": name, "type": "mix source (read, include/exclude)",
+            "in": counters.get(prefix + "in", 0), "kept": counters.get(prefix + "kept", 0),
+            "removed": grouped("removed/"), "errors": grouped("error/")}  # fmt: skip
+
+
+def _total(value: int | dict[str, int]) -> int:
+    return sum(value.values()) if isinstance(value, dict) else value
+
+
+def _human_bytes(size: int) -> str:
+    value, unit = float(size), "B"
+    for next_unit in ("KB", "MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, next_unit
+    return f"{value:.1f} {unit}"

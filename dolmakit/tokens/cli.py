@@ -1,0 +1,77 @@
+"""`dolmakit tokenizer`: train the pretraining tokenizer (SentencePiece BPE, LLaMA's settings)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from dolmakit.tokens.tokenizer import DEFAULT_SAMPLE_CHARS, DEFAULT_VOCAB_SIZE
+
+CHECK_TEXTS = 20  # the first texts read are kept for the round-trip self-check
+
+
+@click.group()
+def tokenizer() -> None:
+    """Train or inspect the SentencePiece tokenizer of token shards."""
+
+
+@tokenizer.command()
+@click.option("--input", "inputs", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Dolma JSONL (.jsonl/.json[.gz|.zst|.bz2], the text field) or plain text "
+                   "(one text per line). Repeatable.")  # fmt: skip
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for tokenizer.model and tokenizer.vocab.")  # fmt: skip
+@click.option("--vocab-size", default=DEFAULT_VOCAB_SIZE, show_default=True, type=int)
+@click.option("--sample-chars", default=DEFAULT_SAMPLE_CHARS, show_default=True, type=int,
+              help="Characters of randomly sampled lines to train on.")  # fmt: skip
+@click.option("--seed", default=0, show_default=True, type=int)
+def train(inputs: tuple[str, ...], out_dir: str, vocab_size: int, sample_chars: int,
+          seed: int) -> None:  # fmt: skip
+    """Train a SentencePiece BPE tokenizer with LLaMA's settings and the PII mask tokens."""
+    from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
+
+    started = time.perf_counter()
+    kept: list[str] = []
+    texts = _keep_first(read_texts(inputs), kept, CHECK_TEXTS)
+    model = train_tokenizer(texts, out_dir, vocab_size, sample_chars, seed)
+    seconds = time.perf_counter() - started
+    loaded = Tokenizer.load(model)
+    ids = loaded.encode_batch(kept)
+    exact = sum(loaded.decode(one) == text for one, text in zip(ids, kept, strict=True))
+    chars, tokens = sum(map(len, kept)), sum(map(len, ids))
+    click.echo(f"tokenizer: {model}")
+    click.echo(f"vocabulary: {loaded.vocab_size:,} pieces (eos id {loaded.eos_id}), "
+               f"trained in {seconds:.1f} s")  # fmt: skip
+    click.echo(f"self-check: {exact}/{len(kept)} texts decode to themselves exactly; "
+               f"{chars / max(tokens, 1):.2f} characters per token on them")  # fmt: skip
+    if exact != len(kept):
+        raise click.ClickException("the tokenizer does not round-trip its own training text")
+
+
+def read_texts(paths: tuple[str, ...]) -> Iterator[str]:
+    from dolmakit.io.files import lines, open_decompressed
+
+    for path in paths:
+        is_json = any(
+            f"{stem}" in Path(path).name.lower() for stem in (".jsonl", ".json", ".ndjson")
+        )
+        with open_decompressed(path) as stream:
+            for line in lines(stream):
+                if is_json:
+                    if line.strip():
+                        yield json.loads(line)["text"]
+                else:
+                    yield line.decode("utf-8", errors="replace").rstrip("\n")
+
+
+def _keep_first(texts: Iterator[str], kept: list[str], count: int) -> Iterator[str]:
+    for text in itertools.islice(texts, count):
+        kept.append(text)
+        yield text
+    yield from texts
