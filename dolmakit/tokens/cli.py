@@ -21,7 +21,10 @@ def tokenizer() -> None:
 
 
 @tokenizer.command()
-@click.option("--input", "inputs", multiple=True, required=True,
+@click.option("--mix", "mix_file", type=click.Path(exists=True, dir_okay=False),
+              help="Train on a sample of this mix's training documents, weighted as the mix "
+                   "weights its sources (instead of --input).")  # fmt: skip
+@click.option("--input", "inputs", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Dolma JSONL (.jsonl/.json[.gz|.zst|.bz2], the text field) or plain text "
                    "(one text per line). Repeatable.")  # fmt: skip
@@ -31,14 +34,19 @@ def tokenizer() -> None:
 @click.option("--sample-chars", default=DEFAULT_SAMPLE_CHARS, show_default=True, type=int,
               help="Characters of randomly sampled lines to train on.")  # fmt: skip
 @click.option("--seed", default=0, show_default=True, type=int)
-def train(inputs: tuple[str, ...], out_dir: str, vocab_size: int, sample_chars: int,
-          seed: int) -> None:  # fmt: skip
-    """Train a SentencePiece BPE tokenizer with LLaMA's settings and the PII mask tokens."""
+def train(mix_file: str | None, inputs: tuple[str, ...], out_dir: str, vocab_size: int,
+          sample_chars: int, seed: int) -> None:  # fmt: skip
+    """Train a SentencePiece BPE tokenizer with LLaMA's settings and the PII mask tokens, on
+    --input files or on a sample drawn from a --mix."""
+    from dolmakit.tokens.mix_sample import mix_texts
     from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
 
+    if bool(mix_file) == bool(inputs):
+        raise click.UsageError("give --mix MIX.yaml or --input FILE..., not both")
     started = time.perf_counter()
     kept: list[str] = []
-    texts = _keep_first(read_texts(inputs), kept, CHECK_TEXTS)
+    source = mix_texts(mix_file) if mix_file else read_texts(inputs)
+    texts = _keep_first(source, kept, CHECK_TEXTS)
     model = train_tokenizer(texts, out_dir, vocab_size, sample_chars, seed)
     seconds = time.perf_counter() - started
     loaded = Tokenizer.load(model)
