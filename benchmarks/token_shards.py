@@ -14,7 +14,7 @@ fetched once with npm), repeated until --mb MB (50 by default).
 Tokenizer: 32,000 pieces trained by `train_tokenizer` on the two corpora once, cached under
 --workdir (.bench/tokenize/).
 
-Run: .venv/bin/python benchmarks/tokenize.py [--mb 50] [--repeat 2] [--threads 1 2]
+Run: .venv/bin/python benchmarks/token_shards.py [--mb 50] [--repeat 2] [--threads 1 2]
 """
 
 from __future__ import annotations
@@ -23,19 +23,13 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-# this file's name shadows the standard library's `tokenize`, which numpy's imports need: the
-# script's own folder leaves the import path before anything else is imported
-if os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.realpath(__file__)):
-    del sys.path[0]
-
-from dolmakit import corpora  # noqa: E402
-from dolmakit.tokens.shards import ShardWriter, write_manifest  # noqa: E402
-from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer  # noqa: E402
+from dolmakit import corpora
+from dolmakit.tokens.shards import ShardWriter, write_manifest
+from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
 
 BATCH = 64  # documents per encode_batch call
 
