@@ -70,7 +70,11 @@ class ResolvedMix:
         return to_data(self.config)
 
 
-def load_mix(path: str | Path, overrides: list[str] = ()) -> ResolvedMix:
+def load_mix(
+    path: str | Path, overrides: list[str] = (), require_tokenizer: bool = True
+) -> ResolvedMix:
+    """The mix file resolved and checked; `require_tokenizer=False` when the tokenizer is about
+    to be trained on the mix itself (dolmakit tokenizer train --mix)."""
     source = str(path)
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -80,18 +84,20 @@ def load_mix(path: str | Path, overrides: list[str] = ()) -> ResolvedMix:
         raise ConfigError(f"not valid YAML: {error}", source=source) from error
     for override in overrides:
         apply_override(data, override, source)
-    return resolve_mix(data, source)
+    return resolve_mix(data, source, require_tokenizer)
 
 
-def resolve_mix(data: object, source: str) -> ResolvedMix:
+def resolve_mix(data: object, source: str, require_tokenizer: bool = True) -> ResolvedMix:
     config = from_data(MixConfig, data, source=source, key="")
-    validate(config, source)
+    validate(config, source, require_tokenizer)
     return ResolvedMix(config, source)
 
 
-def validate(config: MixConfig, source: str) -> None:
+def validate(config: MixConfig, source: str, require_tokenizer: bool = True) -> None:
     """The checks that need no counted tokens; plan_mix does the others."""
     _check_scalars(config, source)
+    if require_tokenizer:
+        _check_tokenizer(config, source)
     names = [spec.name for spec in config.sources]
     if not names:
         raise ConfigError("a mix needs at least one source", source=source, key="sources")
@@ -116,6 +122,9 @@ def _check_scalars(config: MixConfig, source: str) -> None:
     if "://" in config.output:
         raise ConfigError("token shards are written to a local folder (or a mounted bucket); "
                           f"got {config.output!r}", source=source, key="output")  # fmt: skip
+
+
+def _check_tokenizer(config: MixConfig, source: str) -> None:
     tokenizer = config.tokenizer
     local = tokenizer not in BUILTIN_TOKENIZERS and "://" not in tokenizer
     if local and not Path(tokenizer).exists():

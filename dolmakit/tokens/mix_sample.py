@@ -18,7 +18,7 @@ from dolmakit.mix.plan import doc_hash, is_held_out
 def mix_texts(mix_file: str) -> Iterator[str]:
     """Every training text of the mix, repeated by its source's weight (whole repeats plus a
     deterministic fraction by document hash). Reads the sources twice: once to size them."""
-    config = load_mix(mix_file).config
+    config = load_mix(mix_file, require_tokenizer=False).config
     sizes = {spec.name: sum(len(doc.text) for doc in _documents(config, spec, mix_file))
              for spec in config.sources}  # fmt: skip
     total = sum(sizes.values())

@@ -36,3 +36,13 @@ def test_sources_are_weighted_like_the_mix_and_rules_apply(tmp_path):
     assert abs(web_share - 0.8) < 0.05
     assert all(int(t.split()[-1]) % 2 == 1 for t in texts if t.startswith("web"))  # excluded
     assert len({t for t in texts if t.startswith("encyclopedia")}) < 400  # held-out left out
+
+
+def test_a_mix_whose_tokenizer_is_yet_to_be_trained(tmp_path):
+    web = source(tmp_path / "in", "web", 50, "web page text")
+    mix = {"name": "m", "tokenizer": str(tmp_path / "not-yet" / "tokenizer.model"),
+           "output": str(tmp_path / "out"), "sources": [{"name": "web", "paths": [web],
+                                                          "epochs": 1}]}  # fmt: skip
+    path = tmp_path / "mix.yaml"
+    path.write_text(yaml.safe_dump(mix))
+    assert len(list(mix_texts(str(path)))) == 50
