@@ -92,6 +92,11 @@ class ResolvedPipeline:
 
 
 def load_pipeline(path: str | Path, overrides: list[str] = ()) -> ResolvedPipeline:
+    return resolve(read_yaml(path, overrides), str(path))
+
+
+def read_yaml(path: str | Path, overrides: list[str] = ()) -> Any:
+    """A config file's data (YAML loaded safely: data only) with `--set` overrides applied."""
     source = str(path)
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -101,7 +106,7 @@ def load_pipeline(path: str | Path, overrides: list[str] = ()) -> ResolvedPipeli
         raise ConfigError(f"not valid YAML: {error}", source=source) from error
     for override in overrides:
         apply_override(data, override, source)
-    return resolve(data, source)
+    return data
 
 
 def resolve(data: Any, source: str) -> ResolvedPipeline:

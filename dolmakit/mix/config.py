@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from dolmakit.config import RunConfig, apply_override
+from dolmakit.config import RunConfig, read_yaml
 from dolmakit.errors import ConfigError
 from dolmakit.expressions import ExpressionError, compile_expression
 from dolmakit.schema import from_data, to_data
@@ -76,14 +74,7 @@ def load_mix(
     """The mix file resolved and checked; `require_tokenizer=False` when the tokenizer is about
     to be trained on the mix itself (dolmakit tokenizer train --mix)."""
     source = str(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ConfigError("no such file", source=source) from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"not valid YAML: {error}", source=source) from error
-    for override in overrides:
-        apply_override(data, override, source)
+    data = read_yaml(path, overrides)
     return resolve_mix(data, source, require_tokenizer)
 
 
