@@ -56,12 +56,14 @@ def _add_command_groups() -> None:
     from dolmakit.classifier.cli import classifier
     from dolmakit.lm.cli import lm
     from dolmakit.mix.cli import mix
+    from dolmakit.model.cli import train
     from dolmakit.tokens.cli import tokenizer
 
     cli.add_command(lm)
     cli.add_command(classifier)
     cli.add_command(tokenizer)
     cli.add_command(mix)
+    cli.add_command(train)
 
 
 _add_command_groups()

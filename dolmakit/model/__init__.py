@@ -1,13 +1,14 @@
-"""The proxy model that proves a data mix: the LLaMA architecture in PyTorch.
+"""The LLaMA reference model and its training loop (needs the `model` extra: torch).
 
-Needs the `model` extra (torch). Nothing else in dolmakit imports this package, so the rest of
-dolmakit works without torch.
-
-ModelConfig(vocab_size, dim, n_layers, n_heads, n_kv_heads=None, ...)   the architecture
-PRESETS["tiny" | "small"]                                               named configs
-Transformer(config)(tokens, targets=None) -> logits | (logits, loss)    the model
+Names load lazily: `dolmakit.model.cli` is imported by the CLI, which must work without torch.
 """
 
-from dolmakit.model.model import PRESETS, ModelConfig, Transformer, swiglu_hidden_dim
-
 __all__ = ["PRESETS", "ModelConfig", "Transformer", "swiglu_hidden_dim"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from dolmakit.model import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
