@@ -56,6 +56,7 @@ def _add_command_groups() -> None:
     from dolmakit.classifier.cli import classifier
     from dolmakit.lm.cli import lm
     from dolmakit.mix.cli import mix
+    from dolmakit.model.ablate_cli import ablate
     from dolmakit.model.cli import train
     from dolmakit.tokens.cli import tokenizer
 
@@ -64,6 +65,7 @@ def _add_command_groups() -> None:
     cli.add_command(tokenizer)
     cli.add_command(mix)
     cli.add_command(train)
+    cli.add_command(ablate)
 
 
 _add_command_groups()

@@ -1,0 +1,188 @@
+"""Data ablations: the same proxy-model recipe trained on several mixes, compared per source.
+
+`ablate(mix_files, out, config, seeds)` builds every mix with one shared tokenizer (given, or
+trained on a sample of the first mix), trains `config` on each mix once per seed and writes
+
+- `<out>/mixes/<mix>/`: the mix's shards (run_mix with `output` and `tokenizer` overridden);
+- `<out>/runs/<mix>/seed-<k>/`: each run's metrics.jsonl and final checkpoint;
+- `<out>/ablation.json`: every run's result and the per-mix summary;
+- `<out>/ablation.md`, `<out>/ablation.csv`: one row per mix, per-source held-out loss and final
+  train loss as mean and sample standard deviation over seeds ('-' where a mix has no held-out
+  documents of a source: sources are compared on the union of the mixes' held-out sources);
+- `<out>/loss_curves.png` (train loss by step, mean over seeds) and `<out>/heldout.png`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import math
+import shutil
+import statistics
+from dataclasses import replace
+from pathlib import Path
+
+from dolmakit.errors import ConfigError
+from dolmakit.mix.config import load_mix
+from dolmakit.model.train import TrainConfig, train
+
+LOG = logging.getLogger("dolmakit")
+MISSING = "-"
+
+
+def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: int,
+           tokenizer: str | None = None, vocab_size: int = 8192,
+           sample_chars: int = 20_000_000) -> dict:  # fmt: skip
+    """Builds, trains and compares; returns {"runs": {mix: [result per seed]}, "summary": ...}."""
+    out = Path(out)
+    names = [load_mix(f, require_tokenizer=False).config.name for f in mix_files]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"mix names must differ to be compared: {', '.join(names)}", key="name")
+    if seeds < 1:
+        raise ConfigError(f"must be positive: {seeds}", key="seeds")
+    tokenizer = tokenizer or shared_tokenizer(mix_files[0], out / "tokenizer", vocab_size,
+                                              sample_chars)  # fmt: skip
+    runs: dict[str, list[dict]] = {}
+    for mix_file, name in zip(mix_files, names, strict=True):
+        mix_dir = build_mix(mix_file, out / "mixes" / name, str(tokenizer))
+        runs[name] = []
+        for seed in range(seeds):
+            run_dir = out / "runs" / name / f"seed-{seed}"
+            shutil.rmtree(run_dir, ignore_errors=True)  # metrics.jsonl appends: start clean
+            LOG.info("ablation: training on %s, seed %d", name, seed)
+            result = train(mix_dir, replace(config, seed=seed, out_dir=str(run_dir)))
+            result["curve"] = read_curve(run_dir / "metrics.jsonl")
+            runs[name].append(result)
+    summary = summarize(runs)
+    write_outputs(out, runs, summary)
+    return {"runs": runs, "summary": summary, "tokenizer": str(tokenizer)}
+
+
+def shared_tokenizer(mix_file: str, out_dir: Path, vocab_size: int, sample_chars: int) -> Path:
+    from dolmakit.tokens.mix_sample import mix_texts
+    from dolmakit.tokens.tokenizer import train_tokenizer
+
+    LOG.info("ablation: training a %d-piece tokenizer on %s", vocab_size, mix_file)
+    return train_tokenizer(mix_texts(mix_file), out_dir, vocab_size, sample_chars)
+
+
+def build_mix(mix_file: str, output: Path, tokenizer: str) -> Path:
+    from dolmakit.mix.pipeline import run_mix
+
+    # paths in an override are parsed as YAML: quote them so any path stays a string
+    run_mix(mix_file, [f"output={json.dumps(str(output))}", f"tokenizer={json.dumps(tokenizer)}"])
+    return output
+
+
+def read_curve(metrics: Path) -> list[tuple[int, float]]:
+    rows = [json.loads(line) for line in metrics.read_text(encoding="utf-8").splitlines()]
+    return [(row["step"], row["loss"]) for row in rows if "loss" in row]
+
+
+# --- the comparison --------------------------------------------------------------------------
+
+
+def mean_std(values: list[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (0 for a single value)."""
+    return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def summarize(runs: dict[str, list[dict]]) -> dict:
+    """{"sources": union of held-out sources, "mixes": {mix: {"heldout": {source: (mean, std)
+    or None}, "train_loss": (mean, std), "seeds": n}}}."""
+    sources = sorted({s for results in runs.values() for r in results for s in r["eval"]})
+    mixes = {}
+    for name, results in runs.items():
+        heldout = {}
+        for source in sources:
+            values = [r["eval"][source]["loss"] for r in results if source in r["eval"]]
+            heldout[source] = mean_std(values) if values else None
+        train_loss = mean_std([r["train_loss"] for r in results])
+        mixes[name] = {"heldout": heldout, "train_loss": train_loss, "seeds": len(results)}
+    return {"sources": sources, "mixes": mixes}
+
+
+def markdown_table(summary: dict) -> str:
+    def cell(value: tuple[float, float] | None) -> str:
+        return MISSING if value is None else f"{value[0]:.4f} ± {value[1]:.4f}"
+
+    header = ["mix", "seeds", *summary["sources"], "train loss"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, row in summary["mixes"].items():
+        cells = [name, str(row["seeds"]), *map(cell, row["heldout"].values())]
+        lines.append("| " + " | ".join([*cells, cell(row["train_loss"])]) + " |")
+    note = "Held-out loss per source and final train loss, nats/token: mean ± std over seeds."
+    return "\n".join(["# Ablation", "", note, "", *lines, ""])
+
+
+def csv_table(summary: dict) -> str:
+    columns = [
+        f"{s}_{stat}" for s in [*summary["sources"], "train_loss"] for stat in ("mean", "std")
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["mix", "seeds", *columns])
+    for name, row in summary["mixes"].items():
+        values = [*row["heldout"].values(), row["train_loss"]]
+        cells = [MISSING if v is None else f"{x:.6f}" for v in values for x in (v or (0, 0))]
+        writer.writerow([name, row["seeds"], *cells])
+    return buffer.getvalue()
+
+
+def write_outputs(out: Path, runs: dict[str, list[dict]], summary: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "ablation.json").write_text(json.dumps({"runs": runs, "summary": summary}, indent=1))
+    (out / "ablation.md").write_text(markdown_table(summary), encoding="utf-8")
+    (out / "ablation.csv").write_text(csv_table(summary), encoding="utf-8")
+    plot_curves(runs, out / "loss_curves.png")
+    plot_heldout(summary, out / "heldout.png")
+
+
+# --- plots -----------------------------------------------------------------------------------
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_curves(runs: dict[str, list[dict]], path: Path) -> None:
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for name, results in runs.items():
+        by_step: dict[int, list[float]] = {}
+        for result in results:
+            for step, loss in result["curve"]:
+                by_step.setdefault(step, []).append(loss)
+        steps = sorted(by_step)
+        axes.plot(steps, [statistics.fmean(by_step[s]) for s in steps], label=name)
+    axes.set(xlabel="step", ylabel="train loss (nats/token)", title="Train loss, mean over seeds")
+    axes.legend()
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_heldout(summary: dict, path: Path) -> None:
+    plt = _pyplot()
+    sources, mixes = summary["sources"], summary["mixes"]
+    figure, axes = plt.subplots(figsize=(max(5, 1.5 * len(sources) * len(mixes)), 4.5))
+    width = 0.8 / max(len(mixes), 1)
+    for i, (name, row) in enumerate(mixes.items()):
+        cells = [row["heldout"][s] or (math.nan, 0.0) for s in sources]  # nan: no bar
+        positions = [j + (i - (len(mixes) - 1) / 2) * width for j in range(len(sources))]
+        axes.bar(positions, [c[0] for c in cells], width, yerr=[c[1] for c in cells],
+                 capsize=3, label=name)  # fmt: skip
+    axes.set_xticks(range(len(sources)), sources)
+    axes.set(ylabel="held-out loss (nats/token)", title="Held-out loss per source (± std)")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

@@ -1,0 +1,142 @@
+"""`dolmakit ablate` end to end: two generated mixes with different sources, a tokenizer trained
+on the first one, a shrunken tiny model, two seeds of a few steps each."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import random
+import statistics
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+pytest.importorskip("torch")
+
+from dolmakit.model.ablate_cli import ablate  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n"
+VOCABULARIES = {
+    "web": [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "was",
+        "for",
+        "on",
+        "that",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+    ],
+    "wiki": [
+        "city",
+        "state",
+        "world",
+        "people",
+        "school",
+        "history",
+        "river",
+        "born",
+        "known",
+        "located",
+    ],
+    "code": ["def", "return", "import", "class", "self", "none", "true", "false", "print", "value"],
+}
+SEEDS = 2
+
+
+def write_source(folder, name: str, documents: int = 150) -> str:
+    rng = random.Random(name)
+    folder.mkdir(parents=True)
+    rows = [{"id": f"{name}-{i}", "source": name, "metadata": {},
+             "text": " ".join(rng.choices(VOCABULARIES[name], k=rng.randint(20, 60)))}
+            for i in range(documents)]  # fmt: skip
+    with gzip.open(folder / "part-0.jsonl.gz", "wt", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(row) + "\n" for row in rows)
+    return str(folder / "*.jsonl.gz")
+
+
+def write_mix(path, name: str, sources: dict[str, str]) -> str:
+    mix = {"name": name, "tokenizer": "whitespace", "output": str(path.parent / "unused"),
+           "budget_tokens": 6000, "seed": 0, "held_out_fraction": 0.1, "max_epochs": 4,
+           "max_tokens_per_shard": 100_000, "run": {"workers": 1},
+           "sources": [{"name": n, "paths": [p], "proportion": 1 / len(sources)}
+                       for n, p in sources.items()]}  # fmt: skip
+    path.write_text(yaml.safe_dump(mix, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def ablation(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ablate")
+    paths = {name: write_source(root / name, name) for name in VOCABULARIES}
+    first = write_mix(root / "a.yaml", "mix-a", {"web": paths["web"], "wiki": paths["wiki"]})
+    second = write_mix(root / "b.yaml", "mix-b", {"web": paths["web"], "code": paths["code"]})
+    out = root / "out"
+    args = [first, second, "--out", str(out), "--vocab-size", "320", "--tokens", str(6 * 4 * 32),
+            "--seeds", str(SEEDS), "--seq-len", "32", "--batch-size", "4", "--eval-batches", "2",
+            "--log-every", "2", "--lr", "3e-3", "--precision", "fp32", "--model", "dim=32",
+            "--model", "n_layers=1", "--model", "n_heads=2", "--quiet"]  # fmt: skip
+    result = CliRunner().invoke(ablate, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out, json.loads((out / "ablation.json").read_text())
+
+
+def test_every_mix_is_built_with_the_shared_tokenizer(ablation):
+    out, _ = ablation
+    for name in ("mix-a", "mix-b"):
+        mix = yaml.safe_load((out / "mixes" / name / "mix.yaml").read_text())
+        assert mix["tokenizer"] == str(out / "tokenizer" / "tokenizer.model")
+        manifest = json.loads((out / "mixes" / name / "train" / "manifest.json").read_text())
+        assert manifest["vocab_size"] == 320
+
+
+def test_each_seed_is_a_run_of_the_same_recipe(ablation):
+    out, data = ablation
+    for name in ("mix-a", "mix-b"):
+        runs = data["runs"][name]
+        assert len(runs) == SEEDS and [r["step"] for r in runs] == [6, 6]
+        assert [s for s, _ in runs[0]["curve"]] == [2, 4, 6]
+        for seed in range(SEEDS):
+            assert (out / "runs" / name / f"seed-{seed}" / "metrics.jsonl").is_file()
+        assert runs[0]["train_loss"] != runs[1]["train_loss"]  # the seeds differ
+
+
+def test_the_tables_hold_mean_and_std_over_seeds_on_the_union_of_sources(ablation):
+    out, data = ablation
+    with open(out / "ablation.csv", newline="") as stream:
+        rows = {row["mix"]: row for row in csv.DictReader(stream)}
+    assert list(rows) == ["mix-a", "mix-b"]
+    header = ["mix", "seeds"] + [f"{s}_{stat}" for s in ("code", "web", "wiki", "train_loss")
+                                 for stat in ("mean", "std")]  # fmt: skip
+    assert list(rows["mix-a"]) == header
+    assert rows["mix-a"]["code_mean"] == rows["mix-b"]["wiki_std"] == "-"
+    markdown = (out / "ablation.md").read_text()
+    assert "| mix | seeds | code | web | wiki | train loss |" in markdown
+    for name, row in rows.items():
+        runs = data["runs"][name]
+        for source in ("code", "web", "wiki", "train_loss"):
+            values = [r["train_loss"] if source == "train_loss" else r["eval"][source]["loss"]
+                      for r in runs if source == "train_loss" or source in r["eval"]]  # fmt: skip
+            if not values:
+                continue
+            mean, std = statistics.fmean(values), statistics.stdev(values)
+            assert float(row[f"{source}_mean"]) == pytest.approx(mean, abs=1e-6)
+            assert float(row[f"{source}_std"]) == pytest.approx(std, abs=1e-6)
+            assert f"{mean:.4f} ± {std:.4f}" in markdown
+    assert markdown.count("| mix-a | 2 | - |") == 1
+
+
+def test_the_plots_are_pngs(ablation):
+    out, _ = ablation
+    for name in ("loss_curves.png", "heldout.png"):
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG) and len(data) > 1000
