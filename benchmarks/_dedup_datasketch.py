@@ -13,15 +13,6 @@ removed ids.
 # ruff: noqa: E402
 from __future__ import annotations
 
-import os
-import sys
-
-# benchmarks/ holds scripts named like standard modules (tokenize.py); run as a script, this
-# file's folder moves from the head of the import path to its end, so the standard library wins
-# and the _dedup_* helpers are still found
-_HERE = os.path.dirname(os.path.realpath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _HERE] + [_HERE]
-
 import argparse
 import gzip
 import json
