@@ -14,7 +14,7 @@ import yaml
 
 import dolmakit.builtins  # noqa: F401  (registers the built-in readers and steps)
 from dolmakit.errors import ConfigError
-from dolmakit.io.readers import ReadConfig
+from dolmakit.io.readers import READERS, ReadConfig
 from dolmakit.schema import from_data, to_data
 from dolmakit.steps import STEPS, Step
 
@@ -27,8 +27,9 @@ class InputConfig:
     listing: str | None = None
     # joined to relative paths in the listing
     listing_prefix: str = "s3://commoncrawl/"
-    format: Literal["auto", "warc", "wet", "jsonl", "parquet"] = "auto"
-    # the `source` field of documents read from WARC/WET (JSONL and Parquet keep their own)
+    # auto (by file name) or a reader's name: `dolmakit steps` lists them
+    format: str = "auto"
+    # the `source` field of the documents read (JSONL and Parquet keep their own when they have one)
     source: str = "common-crawl"
 
 
@@ -111,6 +112,7 @@ def read_yaml(path: str | Path, overrides: list[str] = ()) -> Any:
 
 def resolve(data: Any, source: str) -> ResolvedPipeline:
     config = from_data(PipelineConfig, data, source=source, key="")
+    _check_reader(config, source)
     steps = [_build_step(spec, i, source) for i, spec in enumerate(config.steps)]
     names = [step.name for step in steps]
     if duplicated := sorted({n for n in names if names.count(n) > 1} | ({"read"} & set(names))):
@@ -120,6 +122,17 @@ def resolve(data: Any, source: str) -> ResolvedPipeline:
             key="steps",
         )
     return ResolvedPipeline(config, steps, source)
+
+
+def _check_reader(config: PipelineConfig, source: str) -> None:
+    """An unknown format, or reader options the format's reader does not have, fail here."""
+    fmt = config.input.format
+    if fmt == "auto":
+        if config.read.options:
+            raise ConfigError("read.options needs input.format to name the reader they are for",
+                              source=source, key="input.format")  # fmt: skip
+        return
+    READERS.get(fmt, source=source, key="input.format").parse_options(config.read.options, source)
 
 
 def _build_step(spec: StepSpec, index: int, source: str) -> Step:

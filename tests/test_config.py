@@ -155,3 +155,16 @@ def test_presets_from_taggers_folder(tmp_path, monkeypatch):
     assert "unknown preset 'x'" in message and "fineweb, strict" in message
     message = config_error(tmp_path, {**BASE, "steps": [{"type": "exact_dedup", "preset": "x"}]})
     assert "no presets file taggers/exact_dedup.yaml" in message
+
+
+def test_unknown_input_format_lists_the_readers(tmp_path):
+    message = config_error(tmp_path, {**BASE, "input": {"paths": ["x"], "format": "mbox"}})
+    assert "input.format" in message and "'mbox'" in message and "jsonl" in message
+
+
+def test_reader_options_are_checked_against_the_formats_reader(tmp_path):
+    with_options = {**BASE, "read": {"options": {"languages": ["en"]}}}
+    assert "input.format" in config_error(tmp_path, with_options)  # auto: whose options?
+    jsonl = {**with_options, "input": {"paths": ["x"], "format": "jsonl"}}
+    message = config_error(tmp_path, jsonl)
+    assert "read.options" in message and "'languages'" in message and "(none)" in message

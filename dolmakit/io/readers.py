@@ -12,11 +12,12 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from dolmakit.document import Document, ErrorRecord, Removed
 from dolmakit.io.html import HTML_TYPES, HtmlConfig
 from dolmakit.registry import Registry
+from dolmakit.schema import from_data
 
 READ_STEP = "read"
 Item = Document | Removed | ErrorRecord
@@ -33,18 +34,33 @@ class ReadConfig:
     http_statuses: list[int] = field(default_factory=lambda: [200])
     # tolerate malformed WARC headers (WARC/0.18, LF-only HTTP headers in ClueWeb)
     quirks_mode: bool = True
+    # settings of the input format's own reader (see its Options), checked before launch
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class NoOptions:
+    """The options of a reader that has none."""
 
 
 class Reader(ABC):
     format_name: ClassVar[str] = ""
     # file name endings this reader claims when input.format is auto
     suffixes: ClassVar[tuple[str, ...]] = ()
+    # the dataclass of this reader's settings, given in a pipeline as `read.options`
+    Options: ClassVar[type] = NoOptions
 
     def __init__(self, config: ReadConfig, source: str, added: str):
         self.config = config
         self.source = source
         self.added = added
+        self.options = self.parse_options(config.options)
         self.stats: Counter[str] = Counter()
+
+    @classmethod
+    def parse_options(cls, data: dict[str, Any], source: str = "read.options") -> Any:
+        """The typed options; a ConfigError names an unknown key or a bad value."""
+        return from_data(cls.Options, data, source=source, key="read.options")
 
     @abstractmethod
     def read(self, path: str) -> Iterator[Item]: ...
