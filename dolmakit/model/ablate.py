@@ -6,9 +6,14 @@ trained on a sample of the first mix), trains `config` on each mix once per seed
 - `<out>/mixes/<mix>/`: the mix's shards (run_mix with `output` and `tokenizer` overridden);
 - `<out>/runs/<mix>/seed-<k>/`: each run's metrics.jsonl and final checkpoint;
 - `<out>/ablation.json`: every run's result and the per-mix summary;
-- `<out>/ablation.md`, `<out>/ablation.csv`: one row per mix, per-source held-out loss and final
-  train loss as mean and sample standard deviation over seeds ('-' where a mix has no held-out
-  documents of a source: sources are compared on the union of the mixes' held-out sources);
+- `<out>/eval/<name>/`: each shared evaluation set (`eval_sets`), tokenized once. A mix's own
+  held-out split is drawn from its own documents, so a filtered and an unfiltered mix are not
+  measured on the same text; an evaluation set is the one text every mix is measured on;
+- `<out>/ablation.md`, `<out>/ablation.csv`: one row per mix, held-out loss per source and per
+  evaluation set and final train loss as mean and sample standard deviation over seeds ('-'
+  where a mix has no held-out documents of a source: sources are compared on the union of the
+  mixes' held-out sources); the markdown adds each mix's difference from the first mix, paired
+  by seed (the same seed draws the same initial weights and batch order), mean ± std;
 - `<out>/loss_curves.png` (train loss by step, mean over seeds) and `<out>/heldout.png`.
 """
 
@@ -34,8 +39,11 @@ MISSING = "-"
 
 def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: int,
            tokenizer: str | None = None, vocab_size: int = 8192,
-           sample_chars: int = 20_000_000) -> dict:  # fmt: skip
-    """Builds, trains and compares; returns {"runs": {mix: [result per seed]}, "summary": ...}."""
+           sample_chars: int = 20_000_000,
+           eval_sets: dict[str, list[str]] | None = None) -> dict:  # fmt: skip
+    """Builds, trains and compares; returns {"runs": {mix: [result per seed]}, "summary": ...}.
+
+    eval_sets: name -> files of text (Dolma JSONL or plain lines) every mix is evaluated on."""
     out = Path(out)
     names = [load_mix(f, require_tokenizer=False).config.name for f in mix_files]
     if len(set(names)) != len(names):
@@ -44,6 +52,9 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
         raise ConfigError(f"must be positive: {seeds}", key="seeds")
     tokenizer = tokenizer or shared_tokenizer(mix_files[0], out / "tokenizer", vocab_size,
                                               sample_chars)  # fmt: skip
+    eval_dirs = {name: str(build_eval_set(paths, out / "eval" / name, str(tokenizer)))
+                 for name, paths in (eval_sets or {}).items()}  # fmt: skip
+    config = replace(config, eval_dirs={**config.eval_dirs, **eval_dirs})
     runs: dict[str, list[dict]] = {}
     for mix_file, name in zip(mix_files, names, strict=True):
         mix_dir = build_mix(mix_file, out / "mixes" / name, str(tokenizer))
@@ -76,6 +87,13 @@ def build_mix(mix_file: str, output: Path, tokenizer: str) -> Path:
     return output
 
 
+def build_eval_set(paths: list[str], out_dir: Path, tokenizer: str) -> Path:
+    from dolmakit.tokens.texts import read_texts, tokenize_texts
+
+    shutil.rmtree(out_dir, ignore_errors=True)  # a rebuilt set must not keep old shards
+    return tokenize_texts(read_texts(paths), tokenizer, out_dir, out_dir.name)
+
+
 def read_curve(metrics: Path) -> list[tuple[int, float]]:
     rows = [json.loads(line) for line in metrics.read_text(encoding="utf-8").splitlines()]
     return [(row["step"], row["loss"]) for row in rows if "loss" in row]
@@ -101,7 +119,22 @@ def summarize(runs: dict[str, list[dict]]) -> dict:
             heldout[source] = mean_std(values) if values else None
         train_loss = mean_std([r["train_loss"] for r in results])
         mixes[name] = {"heldout": heldout, "train_loss": train_loss, "seeds": len(results)}
-    return {"sources": sources, "mixes": mixes}
+    return {"sources": sources, "mixes": mixes, "differences": differences(runs, sources)}
+
+
+def differences(runs: dict[str, list[dict]], sources: list[str]) -> dict:
+    """{mix: {source: (mean, std) of mix - first mix, paired by seed, or None}} for every mix
+    after the first: pairing removes what the seed does to both (same initial weights)."""
+    baseline, *others = runs
+    result = {}
+    for name in others:
+        result[name] = {}
+        for source in sources:
+            pairs = [(mine["eval"][source]["loss"], base["eval"][source]["loss"])
+                     for mine, base in zip(runs[name], runs[baseline], strict=False)
+                     if source in mine["eval"] and source in base["eval"]]  # fmt: skip
+            result[name][source] = mean_std([a - b for a, b in pairs]) if pairs else None
+    return result
 
 
 def markdown_table(summary: dict) -> str:
@@ -114,7 +147,29 @@ def markdown_table(summary: dict) -> str:
         cells = [name, str(row["seeds"]), *map(cell, row["heldout"].values())]
         lines.append("| " + " | ".join([*cells, cell(row["train_loss"])]) + " |")
     note = "Held-out loss per source and final train loss, nats/token: mean ± std over seeds."
-    return "\n".join(["# Ablation", "", note, "", *lines, ""])
+    return "\n".join(["# Ablation", "", note, "", *lines, "", *difference_table(summary)])
+
+
+def difference_table(summary: dict) -> list[str]:
+    """Markdown lines: each mix minus the first, paired by seed; '*' marks a difference larger
+    than twice its spread over seeds (negative: the mix has the lower loss)."""
+    if not summary["differences"]:
+        return []
+    baseline = next(iter(summary["mixes"]))
+
+    def cell(value: tuple[float, float] | None) -> str:
+        if value is None:
+            return MISSING
+        mark = " *" if abs(value[0]) > 2 * value[1] else ""
+        return f"{value[0]:+.4f} ± {value[1]:.4f}{mark}"
+
+    header = ["mix", *summary["sources"]]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, row in summary["differences"].items():
+        lines.append("| " + " | ".join([f"{name} − {baseline}", *map(cell, row.values())]) + " |")
+    note = (f"Difference from {baseline} per seed (mix − {baseline}, same seed), mean ± std "
+            "over seeds; * where |mean| > 2 std.")  # fmt: skip
+    return ["## Difference from the first mix", "", note, "", *lines, ""]
 
 
 def csv_table(summary: dict) -> str:

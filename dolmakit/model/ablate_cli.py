@@ -33,11 +33,15 @@ from dolmakit.logs import configure as configure_logging
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the model.")
 @click.option("--model", "model_overrides", multiple=True, metavar="FIELD=INT",
               help="Override a ModelConfig field of the preset, e.g. --model dim=64.")  # fmt: skip
+@click.option("--eval", "eval_specs", multiple=True, metavar="NAME=FILE",
+              help="A text every mix is evaluated on (Dolma JSONL or plain lines), e.g. "
+                   "--eval clean=books.jsonl.gz; repeat a NAME to add files to it.")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="Only print the table.")
 def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, vocab_size: int,
            preset: str, tokens: int, seeds: int, seq_len: int, batch_size: int, lr: float,
            warmup_steps: int | None, eval_batches: int, log_every: int, precision: str,
-           compile_: bool, model_overrides: tuple[str, ...], quiet: bool) -> None:  # fmt: skip
+           compile_: bool, model_overrides: tuple[str, ...], eval_specs: tuple[str, ...],
+           quiet: bool) -> None:  # fmt: skip
     """Build every mix with one tokenizer, train the same recipe on each for each seed, and
     compare held-out loss per source (ablation.md/.csv, loss_curves.png, heldout.png)."""
     from dolmakit.model.ablate import ablate as run_ablation
@@ -50,7 +54,8 @@ def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, voca
                          eval_every=steps, eval_batches=eval_batches, checkpoint_every=steps,
                          log_every=log_every, compile=compile_, precision=precision,
                          model_overrides=_parse_overrides(model_overrides))  # fmt: skip
-    result = run_ablation(list(mix_files), out_dir, config, seeds, tokenizer, vocab_size)
+    result = run_ablation(list(mix_files), out_dir, config, seeds, tokenizer, vocab_size,
+                          eval_sets=_parse_eval_sets(eval_specs))  # fmt: skip
     click.echo(f"{steps} steps of {batch_size} x {seq_len} tokens per run, {seeds} seeds")
     click.echo((Path(out_dir) / "ablation.md").read_text(encoding="utf-8"))
     click.echo(f"tokenizer: {result['tokenizer']}; plots: {out_dir}/loss_curves.png, heldout.png")
@@ -67,3 +72,14 @@ def _parse_overrides(items: tuple[str, ...]) -> dict:
         if not sep or not key:
             raise click.BadParameter(f"expected FIELD=INT, got {item!r}", param_hint="--model")
     return overrides
+
+
+def _parse_eval_sets(items: tuple[str, ...]) -> dict[str, list[str]]:
+    sets: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not Path(path).is_file():
+            raise click.BadParameter(f"expected NAME=FILE of an existing file, got {item!r}",
+                                     param_hint="--eval")  # fmt: skip
+        sets.setdefault(name, []).append(path)
+    return sets

@@ -4,10 +4,10 @@ nanoGPT's train.py as a function: AdamW (betas 0.9/0.95, weight decay 0.1 on the
 OLMo leaves norms and the input embedding undecayed), gradient clipping at 1.0, linear warmup
 then cosine decay to `min_lr_ratio` of the peak, optional `torch.compile`, fixed seeds.
 
-- Data: `<mix>/train/` and every `<mix>/heldout/<source>/` through MemMapDataset.from_manifest
-  with chunks of seq_len + 1 tokens (inputs and their shifted targets). Training batches are
-  chunk indices drawn with replacement by a seeded numpy Generator; evaluation reads the same
-  evenly spaced chunks of each held-out source every time.
+- Data: `<mix>/train/`, every `<mix>/heldout/<source>/` and the `eval_dirs` through
+  MemMapDataset.from_manifest with chunks of seq_len + 1 tokens (inputs and their shifted
+  targets). Training batches are chunk indices drawn with replacement by a seeded numpy
+  Generator; evaluation reads the same evenly spaced chunks of each held-out set every time.
 - Precision: "auto" is bf16 autocast on a CUDA device that supports bf16, fp32 everywhere else
   (CPU included); "bf16" autocasts on any device, CPU too; "fp32" never does.
 - Held-out sources that are empty (no manifest, or fewer than seq_len + 1 tokens) are skipped
@@ -44,7 +44,7 @@ LOG = logging.getLogger("dolmakit")
 PRECISIONS = ("auto", "fp32", "bf16")
 # fields that do not change what is computed: a resume may change them
 _BOOKKEEPING = {"out_dir", "compile", "precision", "eval_every", "eval_batches",
-                "checkpoint_every", "log_every"}  # fmt: skip
+                "checkpoint_every", "log_every", "eval_dirs"}  # fmt: skip
 
 
 @dataclass
@@ -69,6 +69,9 @@ class TrainConfig:
     out_dir: str = "train-out"
     vocab_size: int | None = None  # None: the shards' manifest's; else it must match it
     model_overrides: dict = field(default_factory=dict)  # e.g. {"dim": 64, "n_layers": 2}
+    # name -> folder of token shards (same tokenizer) evaluated beside the mix's held-out
+    # sources: one text that every mix of an ablation is measured on
+    eval_dirs: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.betas = tuple(self.betas)
@@ -129,26 +132,36 @@ def load_data(mix_dir: str | Path, config: TrainConfig) -> tuple[dict, MemMapDat
         raise ConfigError(f"seq_len {config.seq_len} needs {chunk} tokens per sequence but the "
                           f"largest shard of {train_dir} holds {longest}",
                           key="seq_len")  # fmt: skip
-    heldout, skipped = {}, []
     root = Path(mix_dir) / "heldout"
-    for folder in sorted(root.iterdir()) if root.is_dir() else []:
-        if not (folder / MANIFEST).is_file():
-            skipped.append(folder.name)
-            continue
-        other = read_manifest(folder)
-        for key in ("vocab_size", "eos_id", "dtype"):
-            if other[key] != manifest[key]:
-                raise ConfigError(f"{folder}: {key} {other[key]!r} differs from the training "
-                                  f"shards' {manifest[key]!r}", key=key)  # fmt: skip
-        dataset = MemMapDataset.from_manifest(folder, chunk, include_instance_metadata=False)
-        if len(dataset) == 0:
-            skipped.append(folder.name)
+    folders = {f.name: f for f in sorted(root.iterdir())} if root.is_dir() else {}
+    if clash := sorted(set(folders) & set(config.eval_dirs)):
+        raise ConfigError(f"evaluation set {clash[0]!r} has the name of a held-out source of "
+                          f"{mix_dir}: rename it", key="eval_dirs")  # fmt: skip
+    folders.update({name: Path(path) for name, path in config.eval_dirs.items()})
+    heldout, skipped = {}, []
+    for name, folder in folders.items():
+        dataset = _heldout_set(folder, manifest, chunk)
+        if dataset is None:
+            skipped.append(name)
         else:
-            heldout[folder.name] = dataset
+            heldout[name] = dataset
     if skipped:
         LOG.warning("held-out sources without a sequence of %d tokens, not evaluated: %s",
                     chunk, ", ".join(skipped))  # fmt: skip
     return manifest, train_set, heldout, skipped
+
+
+def _heldout_set(folder: Path, manifest: dict, chunk: int) -> MemMapDataset | None:
+    """The held-out shards in `folder` (None without a manifest or a whole chunk of tokens)."""
+    if not (folder / MANIFEST).is_file():
+        return None
+    other = read_manifest(folder)
+    for key in ("vocab_size", "eos_id", "dtype"):
+        if other[key] != manifest[key]:
+            raise ConfigError(f"{folder}: {key} {other[key]!r} differs from the training "
+                              f"shards' {manifest[key]!r}", key=key)  # fmt: skip
+    dataset = MemMapDataset.from_manifest(folder, chunk, include_instance_metadata=False)
+    return dataset if len(dataset) else None
 
 
 def batch(dataset: MemMapDataset, indices: np.ndarray, device: torch.device) -> tuple:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 
@@ -39,6 +37,7 @@ def train(mix_file: str | None, inputs: tuple[str, ...], out_dir: str, vocab_siz
     """Train a SentencePiece BPE tokenizer with LLaMA's settings and the PII mask tokens, on
     --input files or on a sample drawn from a --mix."""
     from dolmakit.tokens.mix_sample import mix_texts
+    from dolmakit.tokens.texts import read_texts
     from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
 
     if bool(mix_file) == bool(inputs):
@@ -60,22 +59,6 @@ def train(mix_file: str | None, inputs: tuple[str, ...], out_dir: str, vocab_siz
                f"{chars / max(tokens, 1):.2f} characters per token on them")  # fmt: skip
     if exact != len(kept):
         raise click.ClickException("the tokenizer does not round-trip its own training text")
-
-
-def read_texts(paths: tuple[str, ...]) -> Iterator[str]:
-    from dolmakit.io.files import lines, open_decompressed
-
-    for path in paths:
-        is_json = any(
-            f"{stem}" in Path(path).name.lower() for stem in (".jsonl", ".json", ".ndjson")
-        )
-        with open_decompressed(path) as stream:
-            for line in lines(stream):
-                if is_json:
-                    if line.strip():
-                        yield json.loads(line)["text"]
-                else:
-                    yield line.decode("utf-8", errors="replace").rstrip("\n")
 
 
 def _keep_first(texts: Iterator[str], kept: list[str], count: int) -> Iterator[str]:

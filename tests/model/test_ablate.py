@@ -80,8 +80,11 @@ def ablation(tmp_path_factory):
     paths = {name: write_source(root / name, name) for name in VOCABULARIES}
     first = write_mix(root / "a.yaml", "mix-a", {"web": paths["web"], "wiki": paths["wiki"]})
     second = write_mix(root / "b.yaml", "mix-b", {"web": paths["web"], "code": paths["code"]})
+    shared = root / "shared.txt"  # one text both mixes are measured on
+    shared.write_text("\n".join(" ".join(random.Random(i).choices(VOCABULARIES["wiki"], k=40))
+                                for i in range(20)), encoding="utf-8")  # fmt: skip
     out = root / "out"
-    args = [first, second, "--out", str(out), "--vocab-size", "320", "--tokens", str(6 * 4 * 32),
+    args = [first, second, "--out", str(out), "--eval", f"shared={shared}", "--vocab-size", "320", "--tokens", str(6 * 4 * 32),
             "--seeds", str(SEEDS), "--seq-len", "32", "--batch-size", "4", "--eval-batches", "2",
             "--log-every", "2", "--lr", "3e-3", "--precision", "fp32", "--model", "dim=32",
             "--model", "n_layers=1", "--model", "n_heads=2", "--quiet"]  # fmt: skip
@@ -115,15 +118,16 @@ def test_the_tables_hold_mean_and_std_over_seeds_on_the_union_of_sources(ablatio
     with open(out / "ablation.csv", newline="") as stream:
         rows = {row["mix"]: row for row in csv.DictReader(stream)}
     assert list(rows) == ["mix-a", "mix-b"]
-    header = ["mix", "seeds"] + [f"{s}_{stat}" for s in ("code", "web", "wiki", "train_loss")
+    header = ["mix", "seeds"] + [f"{s}_{stat}" for s in ("code", "shared", "web", "wiki",
+                                                         "train_loss")
                                  for stat in ("mean", "std")]  # fmt: skip
     assert list(rows["mix-a"]) == header
     assert rows["mix-a"]["code_mean"] == rows["mix-b"]["wiki_std"] == "-"
     markdown = (out / "ablation.md").read_text()
-    assert "| mix | seeds | code | web | wiki | train loss |" in markdown
+    assert "| mix | seeds | code | shared | web | wiki | train loss |" in markdown
     for name, row in rows.items():
         runs = data["runs"][name]
-        for source in ("code", "web", "wiki", "train_loss"):
+        for source in ("code", "shared", "web", "wiki", "train_loss"):
             values = [r["train_loss"] if source == "train_loss" else r["eval"][source]["loss"]
                       for r in runs if source == "train_loss" or source in r["eval"]]  # fmt: skip
             if not values:
@@ -140,3 +144,18 @@ def test_the_plots_are_pngs(ablation):
     for name in ("loss_curves.png", "heldout.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG) and len(data) > 1000
+
+
+def test_every_mix_is_measured_on_the_shared_set_and_compared_by_seed(ablation):
+    out, data = ablation
+    assert (out / "eval" / "shared" / "manifest.json").is_file()
+    a, b = data["runs"]["mix-a"], data["runs"]["mix-b"]
+    assert all("shared" in run["eval"] for run in a + b)
+    paired = [y["eval"]["shared"]["loss"] - x["eval"]["shared"]["loss"] for x, y in zip(a, b)]
+    mean, std = data["summary"]["differences"]["mix-b"]["shared"]
+    assert mean == pytest.approx(statistics.fmean(paired)) and std == pytest.approx(
+        statistics.stdev(paired)
+    )
+    assert data["summary"]["differences"]["mix-b"]["wiki"] is None  # mix-b has no wiki split
+    markdown = (out / "ablation.md").read_text()
+    assert "| mix-b − mix-a | " in markdown and f"{mean:+.4f} ± {std:.4f}" in markdown
