@@ -20,6 +20,7 @@ trained on a sample of the first mix), trains `config` on each mix once per seed
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -56,8 +57,10 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
                  for name, paths in (eval_sets or {}).items()}  # fmt: skip
     config = replace(config, eval_dirs={**config.eval_dirs, **eval_dirs})
     runs: dict[str, list[dict]] = {}
+    texts: dict[str, dict[str, str]] = {}
     for mix_file, name in zip(mix_files, names, strict=True):
         mix_dir = build_mix(mix_file, out / "mixes" / name, str(tokenizer))
+        texts[name] = heldout_texts(mix_dir)
         runs[name] = []
         for seed in range(seeds):
             run_dir = out / "runs" / name / f"seed-{seed}"
@@ -66,7 +69,7 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
             result = train(mix_dir, replace(config, seed=seed, out_dir=str(run_dir)))
             result["curve"] = read_curve(run_dir / "metrics.jsonl")
             runs[name].append(result)
-    summary = summarize(runs)
+    summary = summarize(runs, texts)
     write_outputs(out, runs, summary)
     return {"runs": runs, "summary": summary, "tokenizer": str(tokenizer)}
 
@@ -94,6 +97,17 @@ def build_eval_set(paths: list[str], out_dir: Path, tokenizer: str) -> Path:
     return tokenize_texts(read_texts(paths), tokenizer, out_dir, out_dir.name)
 
 
+def heldout_texts(mix_dir: Path) -> dict[str, str]:
+    """{source: digest of the ids of its held-out documents}: two mixes' losses on a source are
+    compared only when they hold out the same documents (a filtered mix holds out fewer)."""
+    digests = {}
+    for folder in sorted((mix_dir / "heldout").glob("*")):
+        ids = sorted(json.loads(line)["id"] for index in folder.glob("*.index.jsonl")
+                     for line in index.read_text(encoding="utf-8").splitlines())  # fmt: skip
+        digests[folder.name] = hashlib.sha1("\n".join(ids).encode()).hexdigest()
+    return digests
+
+
 def read_curve(metrics: Path) -> list[tuple[int, float]]:
     rows = [json.loads(line) for line in metrics.read_text(encoding="utf-8").splitlines()]
     return [(row["step"], row["loss"]) for row in rows if "loss" in row]
@@ -107,7 +121,7 @@ def mean_std(values: list[float]) -> tuple[float, float]:
     return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
-def summarize(runs: dict[str, list[dict]]) -> dict:
+def summarize(runs: dict[str, list[dict]], texts: dict[str, dict[str, str]] | None = None) -> dict:
     """{"sources": union of held-out sources, "mixes": {mix: {"heldout": {source: (mean, std)
     or None}, "train_loss": (mean, std), "seeds": n}}}."""
     sources = sorted({s for results in runs.values() for r in results for s in r["eval"]})
@@ -119,17 +133,23 @@ def summarize(runs: dict[str, list[dict]]) -> dict:
             heldout[source] = mean_std(values) if values else None
         train_loss = mean_std([r["train_loss"] for r in results])
         mixes[name] = {"heldout": heldout, "train_loss": train_loss, "seeds": len(results)}
-    return {"sources": sources, "mixes": mixes, "differences": differences(runs, sources)}
+    return {"sources": sources, "mixes": mixes,
+            "differences": differences(runs, sources, texts or {})}  # fmt: skip
 
 
-def differences(runs: dict[str, list[dict]], sources: list[str]) -> dict:
+def differences(runs: dict[str, list[dict]], sources: list[str],
+                texts: dict[str, dict[str, str]]) -> dict:  # fmt: skip
     """{mix: {source: (mean, std) of mix - first mix, paired by seed, or None}} for every mix
-    after the first: pairing removes what the seed does to both (same initial weights)."""
+    after the first: pairing removes what the seed does to both (same initial weights). None
+    also where the two mixes' held-out documents of the source differ (`texts`: digests)."""
     baseline, *others = runs
     result = {}
     for name in others:
         result[name] = {}
         for source in sources:
+            if texts.get(name, {}).get(source) != texts.get(baseline, {}).get(source):
+                result[name][source] = None
+                continue
             pairs = [(mine["eval"][source]["loss"], base["eval"][source]["loss"])
                      for mine, base in zip(runs[name], runs[baseline], strict=False)
                      if source in mine["eval"] and source in base["eval"]]  # fmt: skip
@@ -168,7 +188,8 @@ def difference_table(summary: dict) -> list[str]:
     for name, row in summary["differences"].items():
         lines.append("| " + " | ".join([f"{name} − {baseline}", *map(cell, row.values())]) + " |")
     note = (f"Difference from {baseline} per seed (mix − {baseline}, same seed), mean ± std "
-            "over seeds; * where |mean| > 2 std.")  # fmt: skip
+            "over seeds; * where |mean| > 2 std; '-' where the two hold out different "
+            "documents (compare those on a shared --eval set).")  # fmt: skip
     return ["## Difference from the first mix", "", note, "", *lines, ""]
 
 

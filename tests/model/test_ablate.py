@@ -84,7 +84,8 @@ def ablation(tmp_path_factory):
     shared.write_text("\n".join(" ".join(random.Random(i).choices(VOCABULARIES["wiki"], k=40))
                                 for i in range(20)), encoding="utf-8")  # fmt: skip
     out = root / "out"
-    args = [first, second, "--out", str(out), "--eval", f"shared={shared}", "--vocab-size", "320", "--tokens", str(6 * 4 * 32),
+    args = [first, second, "--out", str(out), "--eval", f"shared={shared}",
+            "--vocab-size", "320", "--tokens", str(6 * 4 * 32),
             "--seeds", str(SEEDS), "--seq-len", "32", "--batch-size", "4", "--eval-batches", "2",
             "--log-every", "2", "--lr", "3e-3", "--precision", "fp32", "--model", "dim=32",
             "--model", "n_layers=1", "--model", "n_heads=2", "--quiet"]  # fmt: skip
@@ -151,11 +152,13 @@ def test_every_mix_is_measured_on_the_shared_set_and_compared_by_seed(ablation):
     assert (out / "eval" / "shared" / "manifest.json").is_file()
     a, b = data["runs"]["mix-a"], data["runs"]["mix-b"]
     assert all("shared" in run["eval"] for run in a + b)
-    paired = [y["eval"]["shared"]["loss"] - x["eval"]["shared"]["loss"] for x, y in zip(a, b)]
+    paired = [y["eval"]["shared"]["loss"] - x["eval"]["shared"]["loss"]
+              for x, y in zip(a, b, strict=True)]  # fmt: skip
     mean, std = data["summary"]["differences"]["mix-b"]["shared"]
     assert mean == pytest.approx(statistics.fmean(paired)) and std == pytest.approx(
         statistics.stdev(paired)
     )
     assert data["summary"]["differences"]["mix-b"]["wiki"] is None  # mix-b has no wiki split
+    assert data["summary"]["differences"]["mix-b"]["web"] is not None  # the same web documents
     markdown = (out / "ablation.md").read_text()
     assert "| mix-b − mix-a | " in markdown and f"{mean:+.4f} ± {std:.4f}" in markdown
