@@ -6,7 +6,7 @@ import dataclasses
 import typing
 
 import dolmakit.builtins  # noqa: F401
-from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.io.readers import READERS, NoOptions, ReadConfig
 from dolmakit.schema import describe
 from dolmakit.steps import STEPS
 
@@ -17,8 +17,14 @@ def describe_steps() -> str:
         doc = (cls.__doc__ or "").strip().splitlines()
         blocks.append(f"\n  {name}: {doc[0] if doc else ''}")
         blocks.extend(f"    {line}" for line in fields_of(cls.Config))
-    blocks.append("\nINPUT FORMATS (`input.format`, or auto by file name)")
-    blocks.extend(f"  {name}: {' '.join(cls.suffixes)}" for name, cls in READERS.items())
+    blocks.append("\nINPUT FORMATS (`input.format`, or auto by file name; their own settings "
+                  "go in `read.options`)")
+    for name, cls in READERS.items():
+        doc = (cls.__doc__ or "").strip().splitlines()
+        suffixes = " ".join(cls.suffixes) or "(set input.format)"
+        blocks.append(f"\n  {name}: {suffixes}" + (f"\n    {doc[0]}" if doc else ""))
+        if cls.Options is not NoOptions:
+            blocks.extend(f"    options.{line}" for line in fields_of(cls.Options))
     blocks.append("\nREAD SETTINGS (`read:`)")
     blocks.extend(f"  {line}" for line in fields_of(ReadConfig))
     return "\n".join(blocks)

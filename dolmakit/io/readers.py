@@ -49,6 +49,8 @@ class Reader(ABC):
     suffixes: ClassVar[tuple[str, ...]] = ()
     # the dataclass of this reader's settings, given in a pipeline as `read.options`
     Options: ClassVar[type] = NoOptions
+    # input paths are local folders (a code checkout), not files
+    reads_directories: ClassVar[bool] = False
 
     def __init__(self, config: ReadConfig, source: str, added: str):
         self.config = config

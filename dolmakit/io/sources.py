@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+import os
 from typing import NamedTuple
 
 from apache_beam.io.filesystems import FileSystems
@@ -22,7 +24,9 @@ def expand_inputs(
     patterns: list[str], listing: str | None, listing_prefix: str, fmt: str, source: str
 ) -> list[InputFile]:
     """Every input file with its format, sorted; fails before launch when nothing matches."""
-    paths = [path for pattern in patterns for path in _match(pattern, source)]
+    reader = READERS.get(fmt, source=source, key="input.format") if fmt != "auto" else None
+    match = _match_directories if reader and reader.reads_directories else _match
+    paths = [path for pattern in patterns for path in match(pattern, source)]
     if listing:
         paths += read_listing(listing, listing_prefix)
     if not paths:
@@ -45,6 +49,14 @@ def _match(pattern: str, source: str) -> list[str]:
     if not files:
         raise ConfigError(f"no files match {pattern!r}", source=source, key="input.paths")
     return files
+
+
+def _match_directories(pattern: str, source: str) -> list[str]:
+    """Local folders matching a glob, for readers whose input is a folder (a code checkout)."""
+    folders = [path for path in glob.glob(pattern) if os.path.isdir(path)]
+    if not folders:
+        raise ConfigError(f"no folders match {pattern!r}", source=source, key="input.paths")
+    return folders
 
 
 def _format(path: str, fmt: str, source: str) -> str:
