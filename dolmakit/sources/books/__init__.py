@@ -1,0 +1,3 @@
+"""Books: Project Gutenberg plain-text books (the `gutenberg` reader), one document per book."""
+
+import dolmakit.sources.books.reader  # noqa: F401
