@@ -1,0 +1,5 @@
+"""A small recursive-descent JSON parser."""
+
+from tinyjson.parser import ParseError, loads
+
+__all__ = ["ParseError", "loads"]

@@ -1,0 +1,3 @@
+module example.test/northwind/kvstore
+
+go 1.22
