@@ -1,0 +1,131 @@
+"""Threading posts: ordering, options, accounting, and the Beam transform."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.routing import ERRORS, REMOVED
+from dolmakit.sources.stackexchange.threads import (
+    StackExchangeThreads,
+    ThreadsConfig,
+    build_thread,
+    thread_key,
+)
+
+SITE = "tex.stackexchange.com"
+
+
+def question(post_id: int, text: str, accepted: int | None = None, **extra) -> Document:
+    metadata = {"site": SITE, "post_id": post_id, "post_type": "question", "score": 4,
+                "url": f"https://{SITE}/questions/{post_id}", "title": f"Title {post_id}",
+                "tags": ["macros"], "license": "CC-BY-SA-4.0", **extra}  # fmt: skip
+    if accepted is not None:
+        metadata["accepted_answer_id"] = accepted
+    return Document(f"{SITE}/{post_id}", text, "se", created="2020-01-01T00:00:00.000Z",
+                    metadata=metadata)  # fmt: skip
+
+
+def answer(post_id: int, parent: int, score: int, license: str = "CC-BY-SA-3.0") -> Document:
+    metadata = {"site": SITE, "post_id": post_id, "post_type": "answer", "score": score,
+                "parent_id": parent, "license": license}  # fmt: skip
+    return Document(f"{SITE}/{post_id}", f"answer {post_id}", "se", metadata=metadata)
+
+
+def outcomes(posts: list[Document], **config) -> tuple[list[Document], dict[str, str]]:
+    items = list(build_thread(posts, ThreadsConfig(**config), "threads"))
+    assert len(items) == len(posts)  # every post leaves the step once
+    kept = [item for item in items if isinstance(item, Document)]
+    reasons = {
+        item.doc.id.split("/")[1]: item.reason for item in items if isinstance(item, Removed)
+    }
+    return kept, reasons
+
+
+def test_answers_by_score_then_accepted_then_id():
+    posts = [answer(5, 1, 2), answer(3, 1, 7), question(1, "Body?", accepted=4), answer(4, 1, 7),
+             answer(2, 1, 7), answer(6, 1, -1)]  # fmt: skip
+    (thread,), reasons = outcomes(posts)
+    assert thread.metadata["answer_ids"] == [4, 2, 3, 5, 6]  # 4 accepted among the 7s
+    assert thread.text == (
+        "Q: Title 1\nBody?\n\nA: answer 4\n\nA: answer 2\n\nA: answer 3\n\nA: answer 5"
+        "\n\nA: answer 6"
+    )
+    assert set(reasons.values()) == {"merged_into_thread"}
+    assert posts[0].metadata["thread_id"] == f"{SITE}/1"
+
+
+def test_the_order_does_not_depend_on_the_input_order():
+    posts = [question(1, "q"), *(answer(i, 1, i % 3) for i in range(2, 12))]
+    forward, _ = outcomes(posts)
+    backward, _ = outcomes(posts[::-1])
+    assert forward[0].text == backward[0].text
+
+
+def test_thread_document_metadata():
+    (thread,), _ = outcomes([question(1, "q", accepted=2, input_shard=3), answer(2, 1, 1)])
+    assert thread.id == f"{SITE}/1" and thread.created == "2020-01-01T00:00:00.000Z"
+    assert thread.metadata == {
+        "site": SITE,
+        "question_id": 1,
+        "url": f"https://{SITE}/questions/1",
+        "title": "Title 1",
+        "tags": ["macros"],
+        "score": 4,
+        "answer_ids": [2],
+        "accepted_answer_id": 2,
+        "license": "CC-BY-SA",
+        "license_versions": ["CC-BY-SA-3.0", "CC-BY-SA-4.0"],
+        "input_shard": 3,
+    }
+
+
+def test_max_answers_and_min_score_remove_with_their_reasons():
+    posts = [question(1, "q"), answer(2, 1, 9), answer(3, 1, 5), answer(4, 1, 4), answer(5, 1, -2)]
+    (thread,), reasons = outcomes(posts, max_answers=2, min_answer_score=0)
+    assert thread.metadata["answer_ids"] == [2, 3]
+    assert reasons == {"2": "merged_into_thread", "3": "merged_into_thread",
+                       "4": "answer_beyond_max", "5": "answer_below_min_score"}  # fmt: skip
+
+
+def test_unanswered_questions_are_kept_or_removed():
+    (thread,), _ = outcomes([question(1, "")])
+    assert thread.text == "Q: Title 1" and thread.metadata["answer_ids"] == []
+    kept, reasons = outcomes([question(1, "q"), answer(2, 1, -5)], keep_unanswered=False,
+                             min_answer_score=0)  # fmt: skip
+    assert kept == [] and reasons == {"1": "unanswered", "2": "answer_below_min_score"}
+
+
+def test_orphans_duplicates_other_types_and_non_posts():
+    wiki = answer(8, 1, 0)
+    wiki.metadata["post_type"] = "5"
+    stray = Document("jsonl/1", "not a post", "web")
+    items = list(build_thread([answer(2, 1, 1), answer(2, 1, 1), wiki, stray],
+                              ThreadsConfig(), "threads"))  # fmt: skip
+    reasons = [item.reason if isinstance(item, Removed) else item.kind for item in items]
+    assert sorted(reasons) == ["duplicate_post", "not_a_post", "orphan_answer", "post_type_5"]
+    assert isinstance(items[reasons.index("not_a_post")], ErrorRecord)
+
+
+def test_answers_are_keyed_by_their_question():
+    assert thread_key(question(1, "q")) == thread_key(answer(9, 1, 0)) == f"{SITE}/1"
+    assert thread_key(Document("x/1", "t", "s")) == "x/1"
+
+
+def test_the_transform_groups_across_the_collection():
+    stray = Document("jsonl/1", "no post", "web")
+    posts = [answer(2, 1, 1), question(10, "other"), question(1, "q"), answer(3, 1, 6),
+             answer(11, 10, 0), answer(21, 20, 0), stray]  # fmt: skip
+    step = StackExchangeThreads("threads", ThreadsConfig())
+    with TestPipeline() as pipeline:
+        outputs = pipeline | beam.Create(posts) | step.transform()
+        kept = outputs.kept | "kept" >> beam.Map(lambda d: (d.id, d.metadata["answer_ids"]))
+        removed = outputs[REMOVED] | "removed" >> beam.Map(lambda r: (r.doc.id, r.reason))
+        errors = outputs[ERRORS] | "errors" >> beam.Map(lambda e: (e.location["id"], e.kind))
+        assert_that(kept, equal_to([(f"{SITE}/1", [3, 2]), (f"{SITE}/10", [11])]), label="kept")
+        merged, orphan = "merged_into_thread", "orphan_answer"
+        expected = [(f"{SITE}/{i}", merged) for i in (2, 3, 11)] + [(f"{SITE}/21", orphan)]
+        assert_that(removed, equal_to(expected), label="removed")
+        assert_that(errors, equal_to([("jsonl/1", "not_a_post")]), label="errors")
