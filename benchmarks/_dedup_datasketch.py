@@ -60,7 +60,7 @@ def read(folder: Path) -> tuple[list[str], list[str]]:
     return ids, texts
 
 
-def signatures(texts: list[str]) -> tuple[list[int], list[MinHash]]:
+def signatures(texts: list[str], seed: int) -> tuple[list[int], list[MinHash]]:
     """(indices of the texts with a shingle, their MinHashes), in chunks to bound memory."""
     kept, sketches = [], []
     for start in range(0, len(texts), CHUNK):
@@ -70,7 +70,7 @@ def signatures(texts: list[str]) -> tuple[list[int], list[MinHash]]:
         chunk = [(i, s) for i, s in chunk if s]
         kept += [i for i, _ in chunk]
         sketches += MinHash.bulk(
-            [s for _, s in chunk], num_perm=NUM_PERM, hashfunc=xxhash.xxh32_intdigest
+            [s for _, s in chunk], num_perm=NUM_PERM, seed=seed, hashfunc=xxhash.xxh32_intdigest
         )
     return kept, sketches
 
@@ -102,12 +102,13 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("result", type=Path)
     parser.add_argument("--threshold", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=1, help="of the hash permutations")
     args = parser.parse_args()
     clock = Clock()
     with clock.phase("read"):
         ids, texts = read(args.corpus)
     with clock.phase("signatures"):
-        indices, sketches = signatures(texts)
+        indices, sketches = signatures(texts, args.seed)
     lsh = MinHashLSH(threshold=args.threshold, num_perm=NUM_PERM)
     with clock.phase("lsh insert"), lsh.insertion_session() as session:
         for index, sketch in zip(indices, sketches, strict=True):

@@ -41,7 +41,9 @@ GLOB = "*.jsonl.gz"
 
 
 def stages(args: argparse.Namespace, work: Path) -> list[tuple[str, LocalPipelineExecutor]]:
-    config = MinhashConfig(n_grams=args.ngram, num_buckets=args.bands, hashes_per_bucket=args.rows)
+    config = MinhashConfig(
+        n_grams=args.ngram, num_buckets=args.bands, hashes_per_bucket=args.rows, seed=args.seed
+    )
     corpus, logs = str(args.corpus), work / "logs"
 
     def reader() -> JsonlReader:
@@ -135,7 +137,9 @@ def signatures(args: argparse.Namespace) -> dict:
         if len(texts) >= args.sample:
             break
     texts = texts[: args.sample]
-    config = MinhashConfig(n_grams=args.ngram, num_buckets=args.bands, hashes_per_bucket=args.rows)
+    config = MinhashConfig(
+        n_grams=args.ngram, num_buckets=args.bands, hashes_per_bucket=args.rows, seed=args.seed
+    )
     step = MinhashDedupSignature(str(args.result.parent / "unused"), config=config)
     step.get_signature(step.get_shingles(texts[0]))  # loads the tokenizer outside the clock
     wall, cpu = time.perf_counter(), time.process_time()
@@ -155,6 +159,7 @@ def main() -> None:
     parser.add_argument("--bands", type=int, required=True)
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--ngram", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1, help="of the hash permutations")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=10_000)
     args = parser.parse_args()

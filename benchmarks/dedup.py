@@ -79,6 +79,7 @@ class System:
     stages: list[tuple[str, float, int]] = field(default_factory=list)  # (stage, s, docs)
     notes: list[str] = field(default_factory=list)
     load: str = ""  # the load average right after its run
+    seed_scores: list[Agreement] = field(default_factory=list)  # one per hash seed (--seeds)
 
     @property
     def docs_per_s(self) -> float:
@@ -88,19 +89,9 @@ class System:
 # --- dolmakit ----------------------------------------------------------------------------------
 
 
-def pipeline_file(corpus: Path, output: Path, workers: int, dedup: bool) -> Path:
-    steps = (
-        [
-            {
-                "type": "minhash_dedup",
-                "config": {
-                    "minhash": {"threshold": THRESHOLD, "num_perm": NUM_PERM, "ngram": NGRAM}
-                },
-            }
-        ]
-        if dedup
-        else []
-    )
+def pipeline_file(corpus: Path, output: Path, workers: int, dedup: bool, seed: int = 1) -> Path:
+    minhash = {"threshold": THRESHOLD, "num_perm": NUM_PERM, "ngram": NGRAM, "seed": seed}
+    steps = [{"type": "minhash_dedup", "config": {"minhash": minhash}}] if dedup else []
     config = {
         "name": "bench-dedup",
         "input": {"paths": [str(corpus / "*.jsonl.gz")]},
@@ -114,11 +105,13 @@ def pipeline_file(corpus: Path, output: Path, workers: int, dedup: bool) -> Path
     return path
 
 
-def dolmakit_run(corpus: Path, output: Path, workers: int, dedup: bool) -> tuple[Measured, dict]:
+def dolmakit_run(
+    corpus: Path, output: Path, workers: int, dedup: bool, seed: int = 1
+) -> tuple[Measured, dict]:
     command = [
         str(PYTHON.parent / "dolmakit"),
         "run",
-        str(pipeline_file(corpus, output, workers, dedup)),
+        str(pipeline_file(corpus, output, workers, dedup, seed)),
         "--quiet",
     ]
     report_path = output / "report.json"
@@ -273,6 +266,36 @@ def run_datatrove(
     return system, set(result["removed"])
 
 
+# --- more hash seeds: the agreement only ---
+
+
+def removed_with_seed(
+    name: str, seed: int, corpus: Path, work: Path, bands: int, rows: int, workers: int
+) -> set[str]:
+    """The removed set of one more run of a system with other hash permutations (seed)."""
+    if name == DOLMAKIT:
+        output = work / "dolmakit" / f"minhash-seed{seed}"
+        dolmakit_run(corpus, output, workers, dedup=True, seed=seed)
+        return removed_ids(output / "removed")
+    if name == DATASKETCH:
+        script = [str(PYTHON), str(HERE / "_dedup_datasketch.py")]
+        _, result = measured_helper(script, [corpus, work / "datasketch" / f"seed{seed}"],
+                                    ["--seed", str(seed)])  # fmt: skip
+        return set(result["removed"])
+    script = [str(DATATROVE_PYTHON), str(HERE / "_dedup_datatrove.py"), "pipeline"]
+    options = ["--bands", str(bands), "--rows", str(rows), "--ngram", str(NGRAM),
+               "--workers", str(workers), "--seed", str(seed)]  # fmt: skip
+    folder = work / "datatrove" / f"seed{seed}"
+    _, result = measured_helper(script, [corpus, folder / "work", folder / "result"], options)
+    return set(result["removed"])
+
+
+def mean_sd(values: list[float]) -> tuple[float, float]:
+    mean = sum(values) / len(values)
+    variance = sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)
+    return mean, variance**0.5
+
+
 # --- reporting ---------------------------------------------------------------------------------
 
 
@@ -351,17 +374,16 @@ def goals(systems: dict[str, System]) -> list[str]:
 
 
 def agreement_goal(ours: System, peers: list[System]) -> str:
-    """Precision and recall each at least every peer's. A shortfall is set against the sampling
-    noise of the difference of two such rates, 2 * sqrt(2 v (1 - v) / n) (v the peer's rate, n
-    the removed documents or the planted duplicates): the hash functions differ, so which pairs
-    near the threshold each system finds is a matter of chance."""
+    """Precision and recall each at least every peer's, as means over the hash seeds (--seeds).
+    A shortfall is set against the noise of the difference: 2 standard errors, from the spread
+    over seeds or, at least, from the sampling noise of one rate, sqrt(2 v (1 - v) / n / K) (v the
+    peer's rate, n the removed documents or the planted duplicates, K seeds): the hash functions
+    differ, so which pairs near the threshold each system finds is a matter of chance."""
     short, beyond = [], False
     for peer in peers:
         for measure, n in (("precision", peer.score.removed), ("recall", peer.score.duplicates)):
-            value = getattr(peer.score, measure)
-            gap = value - getattr(ours.score, measure)
+            gap, noise = gap_and_noise(ours, peer, measure, n)
             if gap > 0:
-                noise = 2 * (2 * value * (1 - value) / max(n, 1)) ** 0.5
                 beyond |= gap > noise
                 side = "beyond" if gap > noise else "within"
                 short.append(
@@ -374,10 +396,35 @@ def agreement_goal(ours: System, peers: list[System]) -> str:
     else:
         tie = "" if beyond else " (a tie within sampling noise)"
         verdict = f"NOT MET{tie}: " + "; ".join(short)
+    seeds = len(ours.seed_scores)
+    over = f" (means over {seeds} hash seeds)" if seeds > 1 else ""
+    precision, recall = rate(ours, "precision")[0], rate(ours, "recall")[0]
     return (
-        f"agreement with the planted duplicates at least {names}'s: precision "
-        f"{ours.score.precision:.4f}, recall {ours.score.recall:.4f} -> {verdict}"
+        f"agreement with the planted duplicates at least {names}'s{over}: precision "
+        f"{precision:.4f}, recall {recall:.4f} -> {verdict}"
     )
+
+
+def rate(system: System, measure: str) -> tuple[float, float, int]:
+    """(mean, standard deviation, seeds) of precision or recall over the seeds run."""
+    values = [getattr(score, measure) for score in system.seed_scores or [system.score]]
+    return (*mean_sd(values), len(values))
+
+
+def gap_and_noise(ours: System, peer: System, measure: str, n: int) -> tuple[float, float]:
+    mine, my_sd, k = rate(ours, measure)
+    theirs, their_sd, j = rate(peer, measure)
+    sampling = (2 * theirs * (1 - theirs) / max(n, 1) / min(k, j)) ** 0.5
+    spread = (my_sd**2 / k + their_sd**2 / j) ** 0.5
+    return theirs - mine, 2 * max(sampling, spread)
+
+
+def print_seeds(systems: dict[str, System]) -> None:
+    for system in systems.values():
+        recalls = " ".join(f"{score.recall:.4f}" for score in system.seed_scores)
+        mean, sd, k = rate(system, "recall")
+        print(f"{system.name:18s} recall per hash seed 1..{k}: {recalls}; "
+              f"mean {mean:.4f} ± {sd:.4f}")  # fmt: skip
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -396,6 +443,10 @@ def parse_args() -> argparse.Namespace:
         default=10_000,
         help="texts of datatrove's signature stage timed alone",
     )
+    parser.add_argument(
+        "--seeds", type=int, default=1,
+        help="hash seeds 1..K: every system runs K times (seeds after the first: agreement only)",
+    )  # fmt: skip
     parser.add_argument("--skip-datatrove", action="store_true")
     parser.add_argument("--skip-datasketch", action="store_true")
     parser.add_argument(
@@ -439,9 +490,15 @@ def main() -> None:
         started = time.perf_counter()
         system, removed = run()
         system.score = agreement(removed, truth, bands, rows)
+        system.seed_scores.append(system.score)
         system.load = load()
         systems[system.name] = system
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    for seed in range(2, args.seeds + 1):
+        for system in systems.values():
+            print(f"running {system.name} with hash seed {seed} (load {load()}) ...", flush=True)
+            removed = removed_with_seed(system.name, seed, folder, work, bands, rows, args.workers)
+            system.seed_scores.append(agreement(removed, truth, bands, rows))
     for system in systems.values():
         print_system(system)
     print()
@@ -450,6 +507,9 @@ def main() -> None:
         "(procs: worker processes; sig docs/s/core: the signature stage alone, docs per "
         "CPU-second of one process; clusters ok: planted clusters left with exactly one member)"
     )
+    if args.seeds > 1:
+        print()
+        print_seeds(systems)
     print()
     for line in goals(systems):
         print(line)
