@@ -27,11 +27,11 @@ import io
 import json
 import os
 import random
-import resource
 import tarfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from _streaming import timed
 
 from dolmakit.document import Document, Removed
 from dolmakit.io.readers import ReadConfig
@@ -171,27 +171,6 @@ def build(workdir: Path, mb: int) -> tuple[list[Path], int, int]:
     return [workdir / name for name in files], total, number
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def timed(name: str, items: Iterable[object], input_bytes: int, every: int) -> float:
-    """Drains the loop, sampling the resident memory; MB/s is of the uncompressed LaTeX."""
-    started, papers, samples = time.perf_counter(), 0, []
-    for _ in items:
-        papers += 1
-        if papers % every == 0:
-            samples.append(f"{rss_mb():.0f}")
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rate, speed = papers / seconds, input_bytes / MB / seconds
-    print(f"{name}\n  {papers:,} papers in {seconds:.1f} s: {rate:,.1f} papers/s, "
-          f"{speed:.2f} MB/s of uncompressed LaTeX")  # fmt: skip
-    print(f"  RSS every {every:,} papers (MB): {' '.join(samples)}; peak RSS so far {peak:.0f} MB")
-    return speed
-
-
 def reader_items(files: list[Path], kinds: dict[str, int]) -> Iterable[object]:
     reader = ArxivReader(ReadConfig(), source="arxiv", added="2026-01-01T00:00:00Z")
     for path in files:
@@ -231,10 +210,11 @@ def main() -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     kinds: dict[str, int] = {}
     ours = timed("dolmakit arxiv reader (read + clean)", reader_items(files, kinds), size,
-                 args.every)  # fmt: skip
+                 args.every, unit="papers", of="uncompressed LaTeX")  # fmt: skip
     print(f"  outcomes: {kinds}")
     peer = timed("peer: tarfile stream + gzip + tarfile + utf-8 decode, bare loop",
-                 peer_items(files), size, args.every)  # fmt: skip
+                 peer_items(files), size, args.every, unit="papers",
+                 of="uncompressed LaTeX")  # fmt: skip
     print(f"dolmakit / peer: {ours / peer:.2f}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

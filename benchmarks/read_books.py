@@ -23,10 +23,10 @@ import argparse
 import json
 import os
 import random
-import resource
-import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from _streaming import timed
 
 from dolmakit.document import Document
 from dolmakit.io.readers import ReadConfig
@@ -110,27 +110,6 @@ def build(workdir: Path, mb: int) -> tuple[list[Path], int]:
     return [workdir / name for name in files], total
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def timed(name: str, items: Iterable[object], input_bytes: int, every: int) -> None:
-    """Drains the loop, sampling the resident memory; MB/s is of the files' bytes."""
-    cpu, started, books, samples = time.process_time(), time.perf_counter(), 0, []
-    for _ in items:
-        books += 1
-        if books % every == 0:
-            samples.append(f"{rss_mb():.0f}")
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rate, speed = books / seconds, input_bytes / MB / seconds
-    print(f"{name}\n  {books:,} books in {seconds:.1f} s: {rate:,.1f} books/s, "
-          f"{speed:.1f} MB/s of input")  # fmt: skip
-    print(f"  {cpu:.1f} s of CPU: {input_bytes / MB / cpu:.1f} MB/s by CPU time (less load-bound)")
-    print(f"  RSS every {every:,} books (MB): {' '.join(samples)}; peak RSS {peak:.0f} MB")
-
-
 def reader_items(files: list[Path]) -> Iterable[object]:
     reader = GutenbergReader(ReadConfig(), source="books", added="2026-01-01T00:00:00Z")
     for path in files:
@@ -162,9 +141,9 @@ def main() -> None:
     print(f"corpus: {len(files):,} books, {size / MB:.0f} MB, in {args.workdir}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     timed("dolmakit gutenberg reader (decode, strip header/footer, parse header)",
-          reader_items(files), size, args.every)  # fmt: skip
+          reader_items(files), size, args.every, unit="books", of="input")  # fmt: skip
     timed("peer: open + read + decode (UTF-8, else Latin-1), bare loop", peer_items(files), size,
-          args.every)  # fmt: skip
+          args.every, unit="books", of="input")  # fmt: skip
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

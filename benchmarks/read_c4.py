@@ -21,10 +21,10 @@ import gzip
 import json
 import os
 import random
-import resource
-import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from _streaming import timed
 
 from dolmakit.config import load_preset
 from dolmakit.document import Document
@@ -87,27 +87,6 @@ def build(workdir: Path, mb: int) -> tuple[list[Path], int]:
         print(f"  built {path.name}: {written / MB:.0f} MB", flush=True)
     manifest.write_text(json.dumps({"built": wanted, "files": files, "bytes": total}))
     return [workdir / name for name in files], total
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def timed(name: str, items: Iterable[object], input_bytes: int, every: int) -> None:
-    """Drains the loop, sampling the resident memory; MB/s is of the uncompressed input."""
-    cpu, started, documents, samples = time.process_time(), time.perf_counter(), 0, []
-    for _ in items:
-        documents += 1
-        if documents % every == 0:
-            samples.append(f"{rss_mb():.0f}")
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rate, speed = documents / seconds, input_bytes / MB / seconds
-    print(f"{name}\n  {documents:,} documents in {seconds:.1f} s: {rate:,.0f} docs/s, "
-          f"{speed:.1f} MB/s of uncompressed input")  # fmt: skip
-    print(f"  {cpu:.1f} s of CPU: {input_bytes / MB / cpu:.1f} MB/s by CPU time (less load-bound)")
-    print(f"  RSS every {every:,} documents (MB): {' '.join(samples)}; peak RSS {peak:.0f} MB")
 
 
 def reader_items(files: list[Path]) -> Iterable[Document]:
