@@ -5,8 +5,9 @@
 Batch 8 x 256 random tokens, AdamW as dolmakit.model.train builds it, the tiny preset at the
 8,192-piece vocabulary `dolmakit ablate` trains its tokenizer with (--vocab to change it);
 warm-up steps (compilation included) are not timed. Reference figures from the issue
-(7.5M-parameter LLaMA, 2 cores): about 4.3k tokens/s eager fp32 and 12k compiled bf16. If torch.compile fails here, its error is printed
-and the eager bf16 figure is reported instead, labelled as such.
+(7.5M-parameter LLaMA, 2 cores): about 4.3k tokens/s eager fp32 and 12k compiled bf16. If
+torch.compile fails here, its error is printed and the eager bf16 figure is reported instead,
+labelled as such.
 """
 
 from __future__ import annotations
