@@ -6,9 +6,7 @@ import importlib.util
 
 import pytest
 from conftest import REPO
-from helpers import read_jsonl_dir
-
-from dolmakit.run import run_pipeline
+from helpers import run_shipped_pipeline
 
 SAMPLE = REPO / "samples" / "arxiv" / "src"
 
@@ -42,14 +40,8 @@ gaps matter most to the people who live near the water."""  # noqa: E501
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("arxiv")
-    summary = run_pipeline(
-        str(REPO / "pipelines" / "arxiv.yaml"),
-        [f"input.paths=[{SAMPLE}/*]", f"output.path={out}"],
-        [],
-    )
-    docs = {doc["id"]: doc for doc in read_jsonl_dir(out / "documents")}
-    removed = {doc["id"]: doc for doc in read_jsonl_dir(out / "removed")}
-    return summary, docs, removed, read_jsonl_dir(out / "errors")
+    run = run_shipped_pipeline("arxiv", out, f"input.paths=[{SAMPLE}/*]")
+    return run.summary, run.docs, run.removed, run.errors
 
 
 def test_every_paper_is_accounted_for(full_run):

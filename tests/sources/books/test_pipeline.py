@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import REPO
-from helpers import read_jsonl_dir
-
-from dolmakit.run import run_pipeline
+from helpers import run_shipped_pipeline
 
 SAMPLE = REPO / "samples" / "books"
 PIPELINE = REPO / "pipelines" / "books.yaml"
@@ -16,12 +14,8 @@ PIPELINE = REPO / "pipelines" / "books.yaml"
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("books")
-    summary = run_pipeline(
-        str(PIPELINE), [f"input.paths=[{SAMPLE}/*.txt, {SAMPLE}/*.zip]", f"output.path={out}"], []
-    )
-    docs = {doc["id"]: doc for doc in read_jsonl_dir(out / "documents")}
-    removed = {doc["id"]: doc for doc in read_jsonl_dir(out / "removed")}
-    return summary, docs, removed
+    run = run_shipped_pipeline("books", out, f"input.paths=[{SAMPLE}/*.txt, {SAMPLE}/*.zip]")
+    return run.summary, run.docs, run.removed
 
 
 def test_every_book_is_accounted_for(run):

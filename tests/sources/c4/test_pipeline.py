@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import REPO
-from helpers import read_jsonl_dir
-
-from dolmakit.run import run_pipeline
+from helpers import run_shipped_pipeline
 
 SAMPLE = REPO / "samples" / "c4"
 # the tricky page after C4's line rules: the menu, title, javascript, cookie, "Share this
@@ -22,15 +20,8 @@ RIDING_THROUGH_WINTER = (
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("c4")
-    summary = run_pipeline(
-        str(REPO / "pipelines" / "c4.yaml"),
-        [f"input.paths=[{SAMPLE}/*.json.gz]", f"output.path={out}"],
-        [],
-    )
-    docs = {doc["id"]: doc for doc in read_jsonl_dir(out / "documents")}
-    removed = {doc["id"]: doc for doc in read_jsonl_dir(out / "removed")}
-    errors = read_jsonl_dir(out / "errors")
-    return summary, docs, removed, errors
+    done = run_shipped_pipeline("c4", out, f"input.paths=[{SAMPLE}/*.json.gz]")
+    return done.summary, done.docs, done.removed, done.errors
 
 
 def test_every_record_is_accounted_for(run):

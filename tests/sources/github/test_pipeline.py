@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-
 import pytest
 from conftest import REPO
-from helpers import read_jsonl_dir
+from helpers import run_shipped_pipeline
 
 from dolmakit.config import load_pipeline
 from dolmakit.io.sources import expand_inputs
-from dolmakit.run import run_pipeline
 
 PIPELINE = str(REPO / "pipelines" / "github.yaml")
 REPOS = REPO / "samples" / "github" / "repos"
@@ -53,13 +49,9 @@ func (s *Store) Put(key, value string) {
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("github")
-    summary = run_pipeline(PIPELINE, [f"input.paths=[{REPOS}/*/*]", f"output.path={out}"], [])
-    steps = {step["name"]: step for step in summary.report["steps"]}
-    docs = {doc["id"]: doc for doc in read_jsonl_dir(out / "documents")}
-    removed = {doc["id"]: doc["removed"] for doc in read_jsonl_dir(out / "removed")}
-    with gzip.open(next((out / "errors").glob("*.jsonl.gz")), "rt") as stream:
-        errors = [json.loads(line) for line in stream]
-    return summary, steps, docs, removed, errors
+    run = run_shipped_pipeline("github", out, f"input.paths=[{REPOS}/*/*]")
+    removed = {doc_id: record["removed"] for doc_id, record in run.removed.items()}
+    return run.summary, run.steps, run.docs, removed, run.errors
 
 
 def test_every_file_is_accounted_for(full_run):

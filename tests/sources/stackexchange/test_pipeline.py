@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import REPO
-from helpers import read_jsonl_dir
-
-from dolmakit.run import run_pipeline
+from helpers import run_shipped_pipeline
 
 SAMPLE = REPO / "samples" / "stackexchange"
 MAIN = "unix.stackexchange.com"
@@ -51,15 +49,8 @@ A: Reinstall grep."""
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("stackexchange")
-    summary = run_pipeline(
-        str(REPO / "pipelines" / "stackexchange.yaml"),
-        [f"input.paths=[{SAMPLE}/*/Posts.xml]", f"output.path={out}"],
-        [],
-    )
-    docs = {doc["id"]: doc for doc in read_jsonl_dir(out / "documents")}
-    removed = {doc["id"]: doc for doc in read_jsonl_dir(out / "removed")}
-    steps = {step["name"]: step for step in summary.report["steps"]}
-    return summary, steps, docs, removed, read_jsonl_dir(out / "errors")
+    done = run_shipped_pipeline("stackexchange", out, f"input.paths=[{SAMPLE}/*/Posts.xml]")
+    return done.summary, done.steps, done.docs, done.removed, done.errors
 
 
 def test_every_post_is_accounted_for(run):
