@@ -17,8 +17,10 @@ def describe_steps() -> str:
         doc = (cls.__doc__ or "").strip().splitlines()
         blocks.append(f"\n  {name}: {doc[0] if doc else ''}")
         blocks.extend(f"    {line}" for line in fields_of(cls.Config))
-    blocks.append("\nINPUT FORMATS (`input.format`, or auto by file name; their own settings "
-                  "go in `read.options`)")
+    blocks.append(
+        "\nINPUT FORMATS (`input.format`, or auto by file name; their own settings "
+        "go in `read.options`)"
+    )
     for name, cls in READERS.items():
         doc = (cls.__doc__ or "").strip().splitlines()
         suffixes = " ".join(cls.suffixes) or "(set input.format)"
