@@ -27,8 +27,12 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
@@ -193,42 +197,79 @@ def train(mix_dir: str | Path, config: TrainConfig, resume: str | None = None) -
         LOG.info("resumed from %s at step %d", path, step)
     runner = torch.compile(model) if config.compile else model
     autocast = _autocast(config.precision, device)
-    metrics = open(out / "metrics.jsonl", "a", encoding="utf-8")  # noqa: SIM115
     result = {"step": step, "train_loss": None, "eval": {}, "skipped_heldout": skipped}
-    tokens, clock = 0, time.monotonic()
-    try:
+    with _stop_on_signals() as stops, _metrics_log(out) as metrics:
+        tokens, clock = 0, time.monotonic()
         while step < config.steps:
             lr = lr_at(step, config)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            inputs, targets = batch(train_set, rng.integers(0, len(train_set), config.batch_size),
-                                    device)  # fmt: skip
-            with autocast:
-                _, loss = runner(inputs, targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            optimizer.step()
+            indices = rng.integers(0, len(train_set), config.batch_size)
+            inputs, targets = batch(train_set, indices, device)
+            loss = train_step(runner, optimizer, inputs, targets, lr, config.grad_clip, autocast)
             step += 1
             tokens += inputs.numel()
-            result.update(step=step, train_loss=loss.item())
+            result.update(step=step, train_loss=loss)
             last = step == config.steps
             if step % config.log_every == 0 or last:
                 rate = tokens / max(time.monotonic() - clock, 1e-9)
-                _write(metrics, step=step, loss=result["train_loss"], lr=lr, tokens_per_s=rate)
-                _progress(step, config.steps, result["train_loss"], lr, rate)
+                _write(metrics, step=step, loss=loss, lr=lr, tokens_per_s=rate)
+                _progress(step, config.steps, loss, lr, rate)
                 tokens, clock = 0, time.monotonic()
             if heldout and (step % config.eval_every == 0 or last):
                 result["eval"] = evaluate(runner, heldout, config, device, autocast)
                 _write(metrics, step=step, eval=result["eval"])
-            if step % config.checkpoint_every == 0 or last:
+            if step % config.checkpoint_every == 0 or last or stops:
                 result["checkpoint"] = str(save_checkpoint(out, step, model, optimizer, rng,
                                                            config, model_config))  # fmt: skip
-    finally:
-        metrics.close()
-        if sys.stderr.isatty():
-            sys.stderr.write("\n")
+            if stops and not last:
+                result["stopped"] = signal.Signals(stops[0]).name
+                LOG.warning("%s at step %d: wrote %s; go on with resume='latest'",
+                            result["stopped"], step, result["checkpoint"])  # fmt: skip
+                break
     return result
+
+
+def train_step(runner, optimizer, inputs: torch.Tensor, targets: torch.Tensor, lr: float,
+               grad_clip: float, autocast) -> float:  # fmt: skip
+    """One optimizer step at learning rate `lr`; the batch's loss."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    with autocast:
+        _, loss = runner(inputs, targets)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    torch.nn.utils.clip_grad_norm_(params, grad_clip)
+    optimizer.step()
+    return loss.item()
+
+
+@contextmanager
+def _metrics_log(out: Path) -> Iterator:
+    with open(out / "metrics.jsonl", "a", encoding="utf-8") as stream:
+        try:
+            yield stream
+        finally:
+            if sys.stderr.isatty():  # end the progress line
+                sys.stderr.write("\n")
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[list[int]]:
+    """SIGTERM (a preempted machine, a scheduler's time limit) or SIGINT during training: the
+    step under way finishes, a checkpoint is written and train() returns with "stopped", instead
+    of losing everything since the last checkpoint. Yields the signals received."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():  # handlers: main thread only
+        yield received
+        return
+    previous = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+    for number in previous:
+        signal.signal(number, lambda got, _frame: received.append(got))
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def make_optimizer(model: Transformer, config: TrainConfig, device: torch.device):

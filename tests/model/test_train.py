@@ -7,6 +7,10 @@ each held out, ShardWriter and write_manifest as the mix pipeline uses them.
 
 import json
 import math
+import os
+import signal
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -106,6 +110,26 @@ def test_resume_continues_from_the_saved_step(mix_dir, tmp_path):
                                                             rel=1e-4)  # fmt: skip
     steps = [json.loads(line)["step"] for line in (tmp_path / "b" / "out" / "metrics.jsonl").open()]
     assert steps[0] == 20  # log_every 10: nothing before step 10 was run again
+
+
+def test_sigterm_checkpoints_the_step_and_resume_finishes_the_run(mix_dir, tmp_path):
+    settings = dict(steps=400, log_every=1, checkpoint_every=1000, eval_every=1000)
+    metrics = tmp_path / "out" / "metrics.jsonl"
+
+    def terminate_after_the_first_step() -> None:
+        while not (metrics.is_file() and metrics.read_text()):
+            time.sleep(0.005)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate_after_the_first_step)
+    killer.start()
+    stopped = train(mix_dir, config(tmp_path, **settings))
+    killer.join()
+    assert stopped["stopped"] == "SIGTERM" and 1 <= stopped["step"] < 400
+    assert stopped["checkpoint"].endswith(f"step-{stopped['step']:08d}.pt")
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is gone again
+    finished = train(mix_dir, config(tmp_path, **settings), resume="latest")
+    assert finished["step"] == 400 and "stopped" not in finished
 
 
 def test_resume_refuses_a_checkpoint_of_another_config(mix_dir, tmp_path):
