@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 
 import click
 
@@ -51,3 +52,5 @@ def train(mix_dir: str, preset: str, steps: int, seq_len: int, batch_size: int, 
                          vocab_size=vocab_size)  # fmt: skip
     result = run_training(mix_dir, config, resume=resume)
     click.echo(json.dumps(result, indent=1))
+    if "stopped" in result:  # checkpointed on a signal: exit as a process it ended would
+        raise SystemExit(128 + signal.Signals[result["stopped"]].value)
