@@ -123,7 +123,8 @@ def mean_std(values: list[float]) -> tuple[float, float]:
 
 def summarize(runs: dict[str, list[dict]], texts: dict[str, dict[str, str]] | None = None) -> dict:
     """{"sources": union of held-out sources, "mixes": {mix: {"heldout": {source: (mean, std)
-    or None}, "train_loss": (mean, std), "seeds": n}}}."""
+    or None}, "train_loss": (mean, std), "seeds": n}}, "own_text": sources each mix holds out
+    from its own documents (not the same text in every mix), "differences": ...}."""
     sources = sorted({s for results in runs.values() for r in results for s in r["eval"]})
     mixes = {}
     for name, results in runs.items():
@@ -133,8 +134,14 @@ def summarize(runs: dict[str, list[dict]], texts: dict[str, dict[str, str]] | No
             heldout[source] = mean_std(values) if values else None
         train_loss = mean_std([r["train_loss"] for r in results])
         mixes[name] = {"heldout": heldout, "train_loss": train_loss, "seeds": len(results)}
-    return {"sources": sources, "mixes": mixes,
-            "differences": differences(runs, sources, texts or {})}  # fmt: skip
+    texts = texts or {}
+    own_text = [
+        s
+        for s in sources  # held out by two mixes or more, from different documents
+        if len({texts[name][s] for name in runs if s in texts.get(name, {})}) > 1
+    ]
+    return {"sources": sources, "mixes": mixes, "own_text": own_text,
+            "differences": differences(runs, sources, texts)}  # fmt: skip
 
 
 def differences(runs: dict[str, list[dict]], sources: list[str],
@@ -256,7 +263,11 @@ def plot_heldout(summary: dict, path: Path) -> None:
         positions = [j + (i - (len(mixes) - 1) / 2) * width for j in range(len(sources))]
         axes.bar(positions, [c[0] for c in cells], width, yerr=[c[1] for c in cells],
                  capsize=3, label=name)  # fmt: skip
-    axes.set_xticks(range(len(sources)), sources)
+    own = set(summary.get("own_text", ()))
+    axes.set_xticks(
+        range(len(sources)),
+        [f"{s}\n(each mix's own documents)" if s in own else s for s in sources],
+    )
     axes.set(ylabel="held-out loss (nats/token)", title="Held-out loss per source (± std)")
     axes.legend()
     figure.tight_layout()

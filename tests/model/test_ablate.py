@@ -160,5 +160,17 @@ def test_every_mix_is_measured_on_the_shared_set_and_compared_by_seed(ablation):
     )
     assert data["summary"]["differences"]["mix-b"]["wiki"] is None  # mix-b has no wiki split
     assert data["summary"]["differences"]["mix-b"]["web"] is not None  # the same web documents
+    assert data["summary"]["own_text"] == []
     markdown = (out / "ablation.md").read_text()
     assert "| mix-b − mix-a | " in markdown and f"{mean:+.4f} ± {std:.4f}" in markdown
+
+
+def test_a_source_held_out_from_different_documents_is_not_compared():
+    from dolmakit.model.ablate import summarize
+
+    runs = {name: [{"eval": {"web": {"loss": loss}}, "train_loss": 1.0}]
+            for name, loss in (("a", 3.0), ("b", 2.0))}  # fmt: skip
+    different = summarize(runs, {"a": {"web": "digest-1"}, "b": {"web": "digest-2"}})
+    assert different["own_text"] == ["web"] and different["differences"]["b"]["web"] is None
+    same = summarize(runs, {"a": {"web": "digest-1"}, "b": {"web": "digest-1"}})
+    assert same["own_text"] == [] and same["differences"]["b"]["web"] == (-1.0, 0.0)
