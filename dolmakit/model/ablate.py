@@ -41,10 +41,12 @@ MISSING = "-"
 def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: int,
            tokenizer: str | None = None, vocab_size: int = 8192,
            sample_chars: int = 20_000_000,
-           eval_sets: dict[str, list[str]] | None = None) -> dict:  # fmt: skip
+           eval_sets: dict[str, list[str]] | None = None,
+           mix_overrides: list[str] = ()) -> dict:  # fmt: skip
     """Builds, trains and compares; returns {"runs": {mix: [result per seed]}, "summary": ...}.
 
-    eval_sets: name -> files of text (Dolma JSONL or plain lines) every mix is evaluated on."""
+    eval_sets: name -> files of text (Dolma JSONL or plain lines) every mix is evaluated on.
+    mix_overrides: `KEY=VALUE` settings applied to every mix (e.g. budget_tokens=7000)."""
     out = Path(out)
     names = [load_mix(f, require_tokenizer=False).config.name for f in mix_files]
     if len(set(names)) != len(names):
@@ -59,7 +61,7 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
     runs: dict[str, list[dict]] = {}
     texts: dict[str, dict[str, str]] = {}
     for mix_file, name in zip(mix_files, names, strict=True):
-        mix_dir = build_mix(mix_file, out / "mixes" / name, str(tokenizer))
+        mix_dir = build_mix(mix_file, out / "mixes" / name, str(tokenizer), mix_overrides)
         texts[name] = heldout_texts(mix_dir)
         runs[name] = []
         for seed in range(seeds):
@@ -82,11 +84,12 @@ def shared_tokenizer(mix_file: str, out_dir: Path, vocab_size: int, sample_chars
     return train_tokenizer(mix_texts(mix_file), out_dir, vocab_size, sample_chars)
 
 
-def build_mix(mix_file: str, output: Path, tokenizer: str) -> Path:
+def build_mix(mix_file: str, output: Path, tokenizer: str, overrides: list[str] = ()) -> Path:
     from dolmakit.mix.pipeline import run_mix
 
     # paths in an override are parsed as YAML: quote them so any path stays a string
-    run_mix(mix_file, [f"output={json.dumps(str(output))}", f"tokenizer={json.dumps(tokenizer)}"])
+    run_mix(mix_file, [*overrides, f"output={json.dumps(str(output))}",
+                       f"tokenizer={json.dumps(tokenizer)}"])  # fmt: skip
     return output
 
 

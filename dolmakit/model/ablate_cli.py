@@ -33,6 +33,13 @@ from dolmakit.logs import configure as configure_logging
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the model.")
 @click.option("--model", "model_overrides", multiple=True, metavar="FIELD=INT",
               help="Override a ModelConfig field of the preset, e.g. --model dim=64.")  # fmt: skip
+@click.option(
+    "--set",
+    "mix_overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A setting applied to every mix file, e.g. --set budget_tokens=7000.",
+)
 @click.option("--eval", "eval_specs", multiple=True, metavar="NAME=FILE",
               help="A text every mix is evaluated on (Dolma JSONL or plain lines), e.g. "
                    "--eval clean=books.jsonl.gz; repeat a NAME to add files to it.")  # fmt: skip
@@ -40,7 +47,8 @@ from dolmakit.logs import configure as configure_logging
 def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, vocab_size: int,
            preset: str, tokens: int, seeds: int, seq_len: int, batch_size: int, lr: float,
            warmup_steps: int | None, eval_batches: int, log_every: int, precision: str,
-           compile_: bool, model_overrides: tuple[str, ...], eval_specs: tuple[str, ...],
+           compile_: bool, model_overrides: tuple[str, ...], mix_overrides: tuple[str, ...],
+           eval_specs: tuple[str, ...],
            quiet: bool) -> None:  # fmt: skip
     """Build every mix with one tokenizer, train the same recipe on each for each seed, and
     compare held-out loss per source (ablation.md/.csv, loss_curves.png, heldout.png)."""
@@ -55,7 +63,8 @@ def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, voca
                          log_every=log_every, compile=compile_, precision=precision,
                          model_overrides=_parse_overrides(model_overrides))  # fmt: skip
     result = run_ablation(list(mix_files), out_dir, config, seeds, tokenizer, vocab_size,
-                          eval_sets=_parse_eval_sets(eval_specs))  # fmt: skip
+                          eval_sets=_parse_eval_sets(eval_specs),
+                          mix_overrides=list(mix_overrides))  # fmt: skip
     click.echo(f"{steps} steps of {batch_size} x {seq_len} tokens per run, {seeds} seeds")
     click.echo((Path(out_dir) / "ablation.md").read_text(encoding="utf-8"))
     click.echo(f"tokenizer: {result['tokenizer']}; plots: {out_dir}/loss_curves.png, heldout.png")

@@ -85,6 +85,7 @@ def ablation(tmp_path_factory):
                                 for i in range(20)), encoding="utf-8")  # fmt: skip
     out = root / "out"
     args = [first, second, "--out", str(out), "--eval", f"shared={shared}",
+            "--set", "budget_tokens=5000",
             "--vocab-size", "320", "--tokens", str(6 * 4 * 32),
             "--seeds", str(SEEDS), "--seq-len", "32", "--batch-size", "4", "--eval-batches", "2",
             "--log-every", "2", "--lr", "3e-3", "--precision", "fp32", "--model", "dim=32",
@@ -99,6 +100,7 @@ def test_every_mix_is_built_with_the_shared_tokenizer(ablation):
     for name in ("mix-a", "mix-b"):
         mix = yaml.safe_load((out / "mixes" / name / "mix.yaml").read_text())
         assert mix["tokenizer"] == str(out / "tokenizer" / "tokenizer.model")
+        assert mix["budget_tokens"] == 5000  # --set applies to every mix
         manifest = json.loads((out / "mixes" / name / "train" / "manifest.json").read_text())
         assert manifest["vocab_size"] == 320
 
