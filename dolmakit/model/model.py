@@ -78,8 +78,8 @@ def swiglu_hidden_dim(dim: int, multiple_of: int = 64, multiplier: float | None 
 
 # The vocabulary is the shards' (these are defaults for a model built without shards). `tiny`
 # is 7.4M parameters at the 8,192 pieces `dolmakit ablate` trains its tokenizer with: at
-# LLaMA's 32,000 pieces, a 128-wide model would spend 84% of its FLOPs in the output layer and
-# learn little else per second. `small` is about GPT-2 small's shape.
+# LLaMA's 32,000 pieces, a 128-wide model would spend about 80% of its FLOPs in the output
+# layer and learn little else per second. `small` is about GPT-2 small's shape.
 PRESETS: dict[str, ModelConfig] = {
     "tiny": ModelConfig(vocab_size=8192, dim=256, n_layers=4, n_heads=4),
     "small": ModelConfig(vocab_size=32000, dim=768, n_layers=12, n_heads=12),
