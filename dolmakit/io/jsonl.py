@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 
 from dolmakit.document import Document
-from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.readers import Item, Reader, register_reader
 
 
@@ -20,15 +19,7 @@ class JsonlReader(Reader):
     )
 
     def read(self, path: str) -> Iterator[Item]:
-        line_number = 0
-        try:
-            with open_decompressed(path) as stream:
-                for line_number, line in enumerate(lines(stream), start=1):  # noqa: B007
-                    if line.strip():
-                        yield self._parse(line, path, line_number)
-        except DECOMPRESSION_ERRORS as error:  # corrupt or truncated compression
-            cause = f"{type(error).__name__}: {error} after line {line_number}"
-            yield self.error("corrupt_file", cause, path, line=line_number)
+        return self.parse_lines(path, lambda line, number: self._parse(line, path, number))
 
     def _parse(self, line: bytes, path: str, line_number: int) -> Item:
         try:

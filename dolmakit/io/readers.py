@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.html import HTML_TYPES, HtmlConfig
 from dolmakit.registry import Registry
 from dolmakit.schema import from_data
@@ -66,6 +67,20 @@ class Reader(ABC):
 
     @abstractmethod
     def read(self, path: str) -> Iterator[Item]: ...
+
+    def parse_lines(self, path: str, parse: Callable[[bytes, int], Item | None]) -> Iterator[Item]:
+        """parse(line, line number) of every non-blank line of the file, decompressed by its
+        suffix, None results left out; a damaged compressed stream ends in a corrupt_file error
+        that says after which line, the lines before it read as usual."""
+        number = 0
+        try:
+            with open_decompressed(path) as stream:
+                for number, line in enumerate(lines(stream), start=1):  # noqa: B007
+                    if line.strip() and (item := parse(line, number)) is not None:
+                        yield item
+        except DECOMPRESSION_ERRORS as error:
+            cause = f"{type(error).__name__}: {error} after line {number}"
+            yield self.error("corrupt_file", cause, path, line=number)
 
     def error(self, kind: str, cause: str, path: str, **where: object) -> ErrorRecord:
         return ErrorRecord(READ_STEP, kind, cause, {"file": path, **where})

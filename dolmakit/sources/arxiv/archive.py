@@ -11,7 +11,7 @@ Gzip and tar are recognized by their bytes, not by the name (arXiv's `.gz` may h
 tar is told from a paper's tar by its first file's name (an arXiv id + `.gz`/`.pdf`) unless the
 `tar_layout` option says which it is. Tars are read with tarfile's streaming mode, so a bulk tar
 of any size is read in constant memory; one paper's text files are held while it is cleaned.
-Only text files are read (`.tex`, `.ltx`, `.latex`, `.bbl`); the others (figures, styles) are
+Only TeX files are read (`.tex`, `.ltx`, `.latex`); the others (figures, styles, .bbl) are
 counted and skipped. Damage is reported as a Failure, never raised.
 """
 
@@ -34,7 +34,7 @@ from apache_beam.io.filesystems import FileSystems
 from dolmakit.io.files import DECOMPRESSION_ERRORS
 from dolmakit.sources.arxiv.inputs import normalize_path
 
-TEXT_SUFFIXES = (".tex", ".ltx", ".latex", ".bbl")
+TEXT_SUFFIXES = (".tex", ".ltx", ".latex")  # not .bbl: the bibliography is cut anyway
 _BULK_MEMBER = re.compile(
     r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?\d{7})(?:v\d+)?\.(?:gz|pdf)", re.IGNORECASE
 )

@@ -69,9 +69,15 @@ class GutenbergReader(Reader):
                 FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw,
                 zipfile.ZipFile(raw) as archive,
             ):
+                books = 0
                 for member in archive.infolist():
                     if member.filename.lower().endswith(".txt"):
+                        books += 1
                         yield self._zip_member(archive, member, path)
+                    elif not member.is_dir():  # images, HTML copies: not records, but counted
+                        self.stats["zip_members_skipped"] += 1
+                if not books:
+                    yield self.error("no_text_member", "the zip holds no .txt file", path)
         except (zipfile.BadZipFile, *DECOMPRESSION_ERRORS) as error:
             yield self.error("corrupt_file", f"{type(error).__name__}: {error}", path)
 

@@ -24,7 +24,6 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.document import Removed
-from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.readers import READ_STEP, Item, ReadConfig, Reader, register_reader
 from dolmakit.sources.github.files import SourceFile, code_document, decode_source, file_error
 from dolmakit.sources.github.licences import licence_value
@@ -95,15 +94,7 @@ class CodeFilesReader(Reader):
             yield from self._read_jsonl(path)
 
     def _read_jsonl(self, path: str) -> Iterator[Item]:
-        line_number = 0
-        try:
-            with open_decompressed(path) as stream:
-                for line_number, line in enumerate(lines(stream), start=1):  # noqa: B007
-                    if line.strip():
-                        yield self._parse_line(line, path, line_number)
-        except DECOMPRESSION_ERRORS as error:  # corrupt or truncated compression
-            cause = f"{type(error).__name__}: {error} after line {line_number}"
-            yield self.error("corrupt_file", cause, path, line=line_number)
+        return self.parse_lines(path, lambda line, number: self._parse_line(line, path, number))
 
     def _parse_line(self, line: bytes, path: str, line_number: int) -> Item:
         try:

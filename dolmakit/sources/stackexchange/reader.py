@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dolmakit.document import Removed
-from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.stackexchange.html_text import HtmlToText
 from dolmakit.sources.stackexchange.posts import (
@@ -47,21 +46,19 @@ class StackExchangePostsReader(Reader):
     def read(self, path: str) -> Iterator[Item]:
         site = self.options.site or site_from_path(path)
         converter = HtmlToText()
-        line_number = 0
-        try:
-            with open_decompressed(path) as stream:
-                for line_number, line in enumerate(lines(stream), start=1):  # noqa: B007
-                    row = line.strip()
-                    if line_number == 1:
-                        row = row.removeprefix(_BOM)
-                    if row.startswith(b"<row"):
-                        yield self._post(row, site, converter, path, line_number)
-                    elif row and not row.startswith(_FRAME):
-                        cause = f"not a <row> element: {row[:60]!r}"
-                        yield self.error("bad_record", cause, path, line=line_number)
-        except DECOMPRESSION_ERRORS as error:  # corrupt or truncated compression
-            cause = f"{type(error).__name__}: {error} after line {line_number}"
-            yield self.error("corrupt_file", cause, path, line=line_number)
+
+        def parse(line: bytes, line_number: int) -> Item | None:
+            row = line.strip()
+            if line_number == 1:
+                row = row.removeprefix(_BOM)
+            if row.startswith(b"<row"):
+                return self._post(row, site, converter, path, line_number)
+            if row and not row.startswith(_FRAME):
+                cause = f"not a <row> element: {row[:60]!r}"
+                return self.error("bad_record", cause, path, line=line_number)
+            return None
+
+        return self.parse_lines(path, parse)
 
     def _post(
         self, row: bytes, site: str, converter: HtmlToText, path: str, line_number: int

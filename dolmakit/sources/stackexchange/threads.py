@@ -126,7 +126,9 @@ def build_thread(posts: Iterable[Document], config: ThreadsConfig, step: str) ->
     if not questions:
         yield from (Removed(answer, step, "orphan_answer") for answer in answers)
         return
-    question = questions[0]  # one per group: a group is keyed by the question's id
+    question, *others = questions  # a group is keyed by the question's id
+    # a question that names a parent (malformed data) lands in its parent's group
+    yield from (Removed(other, step, "question_with_parent") for other in others)
     merged, removed = choose_answers(question, answers, config, step)
     yield from removed
     if not merged and not config.keep_unanswered:
@@ -158,8 +160,8 @@ def choose_answers(
     accepted = question.metadata.get("accepted_answer_id")
     ordered = sorted(answers, key=lambda answer: answer_order(answer, accepted))
     merged, removed = [], []
+    minimum = config.min_answer_score
     for answer in ordered:
-        minimum = config.min_answer_score
         if minimum is not None and answer.metadata.get("score", 0) < minimum:
             removed.append(Removed(answer, step, "answer_below_min_score"))
         elif config.max_answers and len(merged) >= config.max_answers:

@@ -61,8 +61,18 @@ def test_each_txt_member_of_a_zip_is_a_book(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("4242-0/4242-0.txt", BOOK)
         archive.writestr("4242-0/cover.jpg", b"\xff\xd8\xff\x00")
-    (doc,) = read(path)
+    reader = GutenbergReader(ReadConfig(), source="books", added="")
+    (doc,) = reader.read(str(path))
     assert doc.id == "4242-0.zip/4242-0.txt" and doc.text == TEXT
+    assert reader.stats["zip_members_skipped"] == 1  # the cover: counted, not a record
+
+
+def test_a_zip_without_a_txt_member_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "4242-h.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("4242-h/4242-h.htm", "<html>a book</html>")
+    (error,) = read(path)
+    assert isinstance(error, ErrorRecord) and error.kind == "no_text_member"
 
 
 def test_the_ebook_number_falls_back_to_the_file_name(tmp_path: Path) -> None:

@@ -129,3 +129,9 @@ def test_the_transform_groups_across_the_collection():
         expected = [(f"{SITE}/{i}", merged) for i in (2, 3, 11)] + [(f"{SITE}/21", orphan)]
         assert_that(removed, equal_to(expected), label="removed")
         assert_that(errors, equal_to([("jsonl/1", "not_a_post")]), label="errors")
+
+
+def test_a_question_naming_a_parent_is_removed_not_lost():
+    kept, reasons = outcomes([question(1, "q1"), question(2, "q2", parent_id=1), answer(3, 1, 1)])
+    assert [doc.id for doc in kept] == [f"{SITE}/1"]
+    assert reasons == {"2": "question_with_parent", "3": "merged_into_thread"}
