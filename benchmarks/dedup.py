@@ -45,6 +45,7 @@ import argparse
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -291,9 +292,7 @@ def removed_with_seed(
 
 
 def mean_sd(values: list[float]) -> tuple[float, float]:
-    mean = sum(values) / len(values)
-    variance = sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)
-    return mean, variance**0.5
+    return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
 # --- reporting ---------------------------------------------------------------------------------

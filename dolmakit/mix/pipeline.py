@@ -43,6 +43,7 @@ from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts, plan_mix, 
 from dolmakit.mix.report import PREFIX, build_mix_report
 from dolmakit.pipeline import choose_runner as choose_runner
 from dolmakit.routing import CountingDoFn
+from dolmakit.tokens.shards import dtype_for
 
 LOG = logging.getLogger("dolmakit")
 _OUTPUTS = ("train", "heldout", "mix.yaml", "report.json", "report.html")
@@ -299,7 +300,7 @@ class TokenizeFn(beam.DoFn):
 
     def setup(self) -> None:
         self.tokenizer = load_tokenizer(self.spec)
-        self.dtype = np.uint16 if self.tokenizer.vocab_size <= 1 << 16 else np.uint32
+        self.dtype = dtype_for(self.tokenizer.vocab_size)
 
     def process(self, item: tuple[str, Document]) -> Iterator[tuple[str, str, np.ndarray]]:
         name, doc = item

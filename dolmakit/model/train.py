@@ -237,8 +237,7 @@ def train_step(runner, optimizer, inputs: torch.Tensor, targets: torch.Tensor, l
         _, loss = runner(inputs, targets)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
-    params = [p for group in optimizer.param_groups for p in group["params"]]
-    torch.nn.utils.clip_grad_norm_(params, grad_clip)
+    torch.nn.utils.clip_grad_norm_(runner.parameters(), grad_clip)
     optimizer.step()
     return loss.item()
 

@@ -21,8 +21,9 @@ def papers_of(path, layout="auto", max_bytes=MB) -> list:
 def test_a_papers_tar_gz_is_one_paper_with_its_text_files(tmp_path):
     path = tmp_path / "2401.00001.tar.gz"
     path.write_bytes(
-        gzipped(tar_bytes({"./m.tex": paper("m"), "fig.png": b"\x89PNG\0",
-                           "a/b.bbl": b"M\xfcller"}))  # fmt: skip
+        gzipped(
+            tar_bytes({"./m.tex": paper("m"), "fig.png": b"\x89PNG\0", "a/b.bbl": b"M\xfcller"})
+        )  # fmt: skip
     )
     (found,) = papers_of(path)
     assert isinstance(found, RawPaper) and found.name == "2401.00001.tar.gz"
