@@ -27,6 +27,7 @@ from typing import Any
 import apache_beam as beam
 import numpy as np
 import yaml
+from apache_beam import pvalue
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
@@ -37,16 +38,17 @@ from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.readers import READERS, ReadConfig
 from dolmakit.io.report import counters_of, write_atomically, write_report
 from dolmakit.io.sources import InputFile
+from dolmakit.io.writers import WriteJsonLines
 from dolmakit.mix import plan as planning
 from dolmakit.mix.config import MixConfig, ResolvedMix, load_mix
 from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts, plan_mix, shard_groups
 from dolmakit.mix.report import PREFIX, build_mix_report
 from dolmakit.pipeline import choose_runner as choose_runner
-from dolmakit.routing import CountingDoFn
+from dolmakit.routing import ERRORS, KEPT, CountingDoFn
 from dolmakit.tokens.shards import dtype_for
 
 LOG = logging.getLogger("dolmakit")
-_OUTPUTS = ("train", "heldout", "mix.yaml", "report.json", "report.html")
+_OUTPUTS = ("train", "heldout", "errors", "mix.yaml", "report.json", "report.html")
 
 
 # --- tokenizers ------------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def write_mix(
     writer = WriteGroupFn(root, tokenizer.vocab_size, tokenizer.eos_id, config.max_tokens_per_shard)
     (
         pipeline
-        | "Read" >> ReadMixSources(config, files)
+        | "Read" >> ReadMixSources(config, files, errors_to=f"{root}/errors/part")
         | "Sample" >> beam.ParDo(SampleFn(plan, config.seed, config.held_out_fraction, groups))
         | "Group by shard" >> beam.GroupByKey()
         | "Sort and write" >> beam.ParDo(writer)
@@ -235,22 +237,27 @@ def _sizes(files: dict[str, list[InputFile]]) -> dict[str, int]:
 
 class ReadMixSources(beam.PTransform):
     """(source name, file) pairs -> (source name, doc id, token ids) of the documents that pass
-    the source's include/exclude rules."""
+    the source's include/exclude rules; records the readers could not read go to `errors_to`
+    (a JSON lines prefix) with their cause, when given."""
 
-    def __init__(self, config: MixConfig, files: dict[str, list[InputFile]]):
+    def __init__(self, config: MixConfig, files: dict[str, list[InputFile]],
+                 errors_to: str | None = None):  # fmt: skip
         super().__init__()
-        self.config, self.files = config, files
+        self.config, self.files, self.errors_to = config, files, errors_to
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         pairs = [(name, f) for name, found in self.files.items() for f in found]
         rules = {s.name: (s.include, s.exclude) for s in self.config.sources}
-        return (
+        read = (
             pbegin
             | "List files" >> beam.Create(pairs)
             | "Spread files" >> beam.Reshuffle()
-            | "Read and apply rules" >> beam.ParDo(ReadSourceFn(rules))
-            | "Tokenize" >> beam.ParDo(TokenizeFn(self.config.tokenizer))
+            | "Read and apply rules"
+            >> beam.ParDo(ReadSourceFn(rules)).with_outputs(ERRORS, main=KEPT)
         )
+        if self.errors_to:
+            _ = read[ERRORS] | "Write errors" >> WriteJsonLines(self.errors_to)
+        return read[KEPT] | "Tokenize" >> beam.ParDo(TokenizeFn(self.config.tokenizer))
 
 
 class ReadSourceFn(CountingDoFn):
@@ -267,13 +274,14 @@ class ReadSourceFn(CountingDoFn):
         }  # fmt: skip
         self.counters = {name: self.tally(f"{PREFIX}/{name}") for name in self.rules}
 
-    def process(self, element: tuple[str, InputFile]) -> Iterator[tuple[str, Document]]:
+    def process(self, element: tuple[str, InputFile]) -> Iterator[Any]:
         name, file = element
         counters = self.counters[name]
         for item in READERS.get(file.format)(ReadConfig(), name, "").read(file.path):
             counters.inc("in")
             if isinstance(item, ErrorRecord):
                 counters.inc(f"error/{item.kind}")
+                yield pvalue.TaggedOutput(ERRORS, item)
             elif isinstance(item, Removed):
                 counters.inc(f"removed/{item.reason}")
             elif reason := rule_verdict(item, *self.compiled[name]):

@@ -4,15 +4,18 @@ share of the mix, so a source that is 67% of the training tokens is about 67% of
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
-from dolmakit.document import Document
+from dolmakit.document import Document, ErrorRecord
 from dolmakit.expressions import compile_expression
 from dolmakit.io.readers import READERS, ReadConfig
 from dolmakit.io.sources import expand_inputs
 from dolmakit.mix.config import MixConfig, SourceSpec, load_mix
 from dolmakit.mix.pipeline import rule_verdict
 from dolmakit.mix.plan import doc_hash, is_held_out
+
+LOG = logging.getLogger("dolmakit")
 
 
 def mix_texts(mix_file: str) -> Iterator[str]:
@@ -44,6 +47,8 @@ def _documents(config: MixConfig, spec: SourceSpec, mix_file: str) -> Iterator[D
     exclude = [(text, compile_expression(text)) for text in spec.exclude]
     for file in expand_inputs(spec.paths, None, "", "jsonl", mix_file):
         for item in READERS.get(file.format)(ReadConfig(), spec.name, "").read(file.path):
+            if isinstance(item, ErrorRecord):  # the mix itself writes these to its errors/
+                LOG.warning("tokenizer sample: skipped %s: %s", item.location, item.cause)
             if not isinstance(item, Document) or rule_verdict(item, include, exclude):
                 continue
             if not is_held_out(config.seed, spec.name, item.id, config.held_out_fraction):

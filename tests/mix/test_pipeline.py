@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -128,3 +129,22 @@ def test_the_command_prints_the_table(mix_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert "web" in result.output and "70.00%" in result.output
     assert (tmp_path / "train" / "manifest.json").is_file()
+
+
+def test_unreadable_records_go_to_errors_with_their_cause(tmp_path):
+    folder = write_source(tmp_path / "web", "web", 200, 100, files=1)
+    (folder / "broken.jsonl").write_text('{"id": "ok", "text": "fine words"}\n{"id": \n',
+                                         encoding="utf-8")  # fmt: skip
+    path = write_mix(tmp_path / "mix.yaml", name="errors", tokenizer="whitespace",
+                     output=str(tmp_path / "out"), budget_tokens=2_000, seed=0,
+                     held_out_fraction=0.0, max_tokens_per_shard=100_000, run={"workers": 1},
+                     sources=[{"name": "web", "paths": [str(folder / "*.jsonl*")],
+                               "proportion": 1.0}])  # fmt: skip
+    report = run_mix(str(path))
+    (step,) = report["steps"]
+    assert step["errors"] == {"bad_record": 1} and report["totals"]["invariant_holds"]
+    (written,) = sorted((tmp_path / "out" / "errors").glob("*.jsonl.gz"))
+    with gzip.open(written, "rt", encoding="utf-8") as stream:
+        (error,) = [json.loads(line) for line in stream]
+    assert error["kind"] == "bad_record" and error["line"] == 2 and error["cause"]
+    assert error["file"].endswith("broken.jsonl")
