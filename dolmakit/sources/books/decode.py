@@ -45,8 +45,8 @@ def decode_book(data: bytes) -> tuple[str, str]:
     declared = declared_charset(data)
     if declared is not None and declared not in _LATIN1_LIKE:
         return _decode(data, declared), declared
-    if declared == "cp1252" and _decodes(data, declared):
-        return data.decode(declared), declared
+    if declared == "cp1252" and (text := _decoded(data, declared)) is not None:
+        return text, declared
     return data.decode("latin-1"), "iso8859-1"  # never fails: any byte is a Latin-1 character
 
 
@@ -70,12 +70,11 @@ def _decode(data: bytes, codec: str) -> str:
         raise BookDecodeError("undecodable", f"declared {codec} but {error}") from None
 
 
-def _decodes(data: bytes, codec: str) -> bool:
+def _decoded(data: bytes, codec: str) -> str | None:
     try:
-        data.decode(codec)
+        return data.decode(codec)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _refuse_binary(data: bytes) -> None:

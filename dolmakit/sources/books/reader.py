@@ -19,9 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
-
 from dolmakit.document import Document, Removed
 from dolmakit.io.files import DECOMPRESSION_ERRORS, open_decompressed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
@@ -66,7 +63,7 @@ class GutenbergReader(Reader):
     def _read_zip(self, path: str) -> Iterator[Item]:
         try:
             with (
-                FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw,
+                open_decompressed(path) as raw,  # a .zip is opened as it is
                 zipfile.ZipFile(raw) as archive,
             ):
                 books = 0
