@@ -12,9 +12,14 @@ MB = 1_000_000  # the dumps are sized in decimal megabytes
 
 
 def rss_mb() -> float:
-    """The resident memory of this process now, in MiB."""
+    """The resident memory of this process now, in MB (decimal, like the dump sizes)."""
     with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_rss_mb() -> float:
+    """The largest resident memory of this process so far, in MB (ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
 
 
 def timed(name: str, items: Iterable[object], input_bytes: int, every: int,
@@ -27,7 +32,7 @@ def timed(name: str, items: Iterable[object], input_bytes: int, every: int,
         if count % every == 0:
             samples.append(f"{rss_mb():.0f}")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     speed = input_bytes / MB / seconds
     print(f"{name}\n  {count:,} {unit} in {seconds:.1f} s: {count / seconds:,.1f} {unit}/s, "
           f"{speed:.1f} MB/s of {of}")  # fmt: skip

@@ -25,13 +25,13 @@ import argparse
 import json
 import os
 import random
-import resource
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from _streaming import peak_rss_mb, rss_mb
 
 from dolmakit.config import load_pipeline
 from dolmakit.document import Document, Removed
@@ -132,11 +132,6 @@ def build_corpus(workdir: Path, mb: int) -> dict:
     return manifest
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as stream:
-        return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
 def timed(items: Iterator, every: int) -> tuple[int, float, list[str]]:
     """Consumes the items: (records, seconds, resident MB every `every` records)."""
     started, count, samples = time.perf_counter(), 0, []
@@ -230,7 +225,7 @@ def main() -> None:
             results = [[timed(make(), every) for _, make in runs] for _ in range(args.repeat)]
             for i, (label, _) in enumerate(runs):  # interleaved runs, the best of each
                 report(label, [result[i] for result in results], total, every)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    peak = peak_rss_mb()
     print(f"peak RSS {peak:.0f} MB; load average {os.getloadavg()}")
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -29,6 +28,8 @@ from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
+
+from _streaming import peak_rss_mb, rss_mb
 
 from dolmakit.document import Document
 from dolmakit.io.readers import ReadConfig
@@ -136,11 +137,6 @@ def build_dump(workdir: Path, mb: int) -> Path:
     return path
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
 def measure(name: str, loop: Callable[[Path], Iterator[object]], path: Path) -> float:
     samples, count = [], 0
     started = time.perf_counter()
@@ -150,7 +146,7 @@ def measure(name: str, loop: Callable[[Path], Iterator[object]], path: Path) -> 
             samples.append(f"{rss_mb():.0f}")
     seconds = time.perf_counter() - started
     mb = path.stat().st_size / 1e6
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    peak = peak_rss_mb()
     print(f"{name}\n  {count:,} posts in {seconds:.1f} s: {count / seconds:,.0f} posts/s, "
           f"{mb / seconds:.1f} MB/s; peak RSS so far {peak:.0f} MB")  # fmt: skip
     print(f"  RSS (MB) every {SAMPLE_EVERY:,} posts: {' '.join(samples)}")

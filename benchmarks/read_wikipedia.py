@@ -22,13 +22,13 @@ import json
 import multiprocessing
 import os
 import random
-import resource
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import mwparserfromhell
+from _streaming import peak_rss_mb, rss_mb
 
 from dolmakit.document import Document, Removed
 from dolmakit.io.readers import ReadConfig
@@ -163,12 +163,6 @@ def build_dump(mb: int, workdir: Path) -> tuple[Path, dict]:
     return path, manifest
 
 
-def rss_mb() -> float:
-    """Resident memory now (Linux /proc), in MB."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
 def measure_reader(path: Path, every: int) -> dict:
     reader = MediaWikiReader(ReadConfig(options={}), source="wikipedia", added="")
     counts, samples = {"documents": 0, "removed": 0, "errors": 0}, []
@@ -179,7 +173,7 @@ def measure_reader(path: Path, every: int) -> dict:
         if n % every == 0:
             samples.append(round(rss_mb()))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    peak = peak_rss_mb()
     return {**counts, "pages": n, "seconds": seconds, "cpu": cpu, "peak_mb": peak,
             "rss_mb": samples}  # fmt: skip
 
@@ -205,7 +199,7 @@ def measure_peer(path: Path) -> dict:
                     strip_cpu += time.process_time() - cpu_began
                     articles += 1
     total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    peak = peak_rss_mb()
     return {"pages": pages, "articles": articles, "seconds": total - strip_seconds,
             "cpu": cpu - strip_cpu, "with_strip_code": total, "cpu_with_strip_code": cpu,
             "peak_mb": peak}  # fmt: skip
