@@ -26,8 +26,12 @@ class JsonlReader(Reader):
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError(f"a line must hold a JSON object, got {type(row).__name__}")
-            doc = Document.from_dict(row, default_source=self.source)
+            return self.document(row, line_number)
         except ValueError as error:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
             return self.error("bad_record", str(error), path, line=line_number)
+
+    def document(self, row: dict, line_number: int) -> Item:
+        """The record of one JSON object; ValueError names what is wrong with it."""
+        doc = Document.from_dict(row, default_source=self.source)
         doc.added = doc.added or self.added
         return doc

@@ -12,7 +12,6 @@ suffix (`.json.gz` is the JSONL reader's): pipelines set `input.format: c4`.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,24 +41,14 @@ class C4Reader(JsonlReader):
         self._id_stem = self.options.id_prefix + file_stem(path)
         yield from super().read(path)
 
-    def _parse(self, line: bytes, path: str, line_number: int) -> Item:
-        try:
-            doc = self.document(json.loads(line.rstrip(b"\r\n")), line_number)
-        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            return self.error("bad_record", str(error), path, line=line_number)
-        if not doc.text.strip():
-            return Removed(doc, READ_STEP, "empty_text")
-        return doc
-
-    def document(self, row: object, line_number: int) -> Document:
-        """The document of one parsed C4 record; ValueError names what is wrong with it."""
-        if not isinstance(row, dict):
-            raise ValueError(f"a line must hold a JSON object, got {type(row).__name__}")
+    def document(self, row: dict, line_number: int) -> Item:
+        """The document of one C4 record (no id of its own: file and line make one), removed
+        when its text is empty; ValueError names what is wrong with it."""
         text, url, timestamp = row.get("text"), row.get("url", ""), row.get("timestamp", "")
         for name, value in (("text", text), ("url", url), ("timestamp", timestamp)):
             if not isinstance(value, str):
                 raise ValueError(f"'{name}' must be a string, got {type(value).__name__}")
-        return Document(
+        doc = Document(
             id=f"{self._id_stem}/{line_number}",
             text=text,
             source=self.source,
@@ -67,6 +56,7 @@ class C4Reader(JsonlReader):
             created=timestamp,
             metadata={"url": url, "license": self.options.license},
         )
+        return doc if text.strip() else Removed(doc, READ_STEP, "empty_text")
 
 
 def file_stem(path: str) -> str:
