@@ -24,6 +24,7 @@ given a model with identity normalization and byte fallback (ours; LLaMA's too):
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 import random
@@ -70,8 +71,12 @@ class Tokenizer:
             raise FatalError(f"SentencePiece model {path} has no EOS piece; token shards need one")
         space_bytes = [processor.piece_to_id(f"<0x{b:02X}>") for b in SPACE_SYMBOL.encode()]
         self._space_bytes = space_bytes if all(map(processor.is_byte, space_bytes)) else None
-        # models without byte fallback or with NFKC normalization change some text
-        self.exact = self.decode(self.encode(_PROBE)) == _PROBE
+
+    @functools.cached_property
+    def exact(self) -> bool:
+        """Whether decode(encode(text)) gives any text back: models without byte fallback or with
+        NFKC normalization change some (worked out on demand: the probe builds a second model)."""
+        return self.decode(self.encode(_PROBE)) == _PROBE
 
     @classmethod
     def load(cls, path: str | Path) -> Tokenizer:
