@@ -32,6 +32,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.io.files import DECOMPRESSION_ERRORS
+from dolmakit.sources.arxiv.ids import file_stem
 from dolmakit.sources.arxiv.inputs import normalize_path
 
 TEXT_SUFFIXES = (".tex", ".ltx", ".latex")  # not .bbl: the bibliography is cut anyway
@@ -156,10 +157,7 @@ def _single_file(data: bytes, name: str, max_bytes: int) -> RawPaper | Failure:
         return Failure("too_large", f"over {max_bytes} bytes")
     if data.startswith(b"%PDF-"):
         return RawPaper(name, n_files=1, pdf_only=True)
-    stem = posixpath.basename(name)
-    for suffix in (".gz", ".tex"):
-        stem = stem[: -len(suffix)] if stem.lower().endswith(suffix) else stem
-    return RawPaper(name, {f"{stem}.tex": data}, n_files=1, single_file=True)
+    return RawPaper(name, {f"{file_stem(name)}.tex": data}, n_files=1, single_file=True)
 
 
 def ungzipped(raw: BinaryIO) -> BinaryIO:

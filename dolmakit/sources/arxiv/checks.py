@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from dolmakit.sources.arxiv.groups import line_of
+from dolmakit.sources.arxiv.inputs import END_DOCUMENT
 
 
 class LatexProblem(Exception):
@@ -31,7 +32,6 @@ _VERBATIM_ENV = re.compile(
 _VERB = re.compile(r"\\(?:verb\*?|lstinline)([^A-Za-z\s{])[^\n]*?\1")
 _ESCAPED = re.compile(r"\\[\\{}]")
 _ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
-_END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 
 
 def set_aside_verbatim(text: str) -> str:
@@ -46,7 +46,7 @@ def _blank(match: re.Match[str]) -> str:
 
 def check_compiles(text: str) -> None:
     """Raises LatexProblem when braces or environments do not balance."""
-    end = _END_DOCUMENT.search(text)
+    end = END_DOCUMENT.search(text)
     plain = set_aside_verbatim(text[: end.end()] if end else text)
     check_braces(plain)
     check_environments(plain)

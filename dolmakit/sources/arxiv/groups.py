@@ -13,7 +13,6 @@ _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[{}\]]", re.DOTALL)
 # spaces before an undelimited argument, one line end included (a blank line is a paragraph)
 _SPACES = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")
-CONTROL_WORD = re.compile(r"\\([A-Za-z]+)")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[^{}\s\\]", re.DOTALL)
 
 

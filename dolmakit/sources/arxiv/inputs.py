@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 _DOCUMENTCLASS = re.compile(r"\\document(?:class|style)(?![A-Za-z])")
 BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
+END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 # \input{name}, \input name (TeX's form, ended by a space), \include{name}, \subfile{name}
 _INPUT = re.compile(
     r"\\(input|include|subfile)(?![A-Za-z@])(?:\s*\{([^{}]*)\}|[ \t]+([^\s{}\\%]+))"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from dolmakit.sources.arxiv.inputs import BEGIN_DOCUMENT
+from dolmakit.sources.arxiv.inputs import BEGIN_DOCUMENT, END_DOCUMENT
 
 SECTION = re.compile(
     r"\\(?:part|chapter|section|subsection|subsubsection|paragraph|subparagraph)"
@@ -27,7 +27,6 @@ _BIBLIOGRAPHY = (
     r"|\\bibliography\s*\{|\\printbibliography(?![A-Za-z])|\\end\s*\{document\}"
 )
 _END = re.compile(_BIBLIOGRAPHY)
-_END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 _END_OR_APPENDIX = re.compile(r"\\appendix(?![A-Za-z])|" + _BIBLIOGRAPHY)
 
 
@@ -44,7 +43,7 @@ def body_of(text: str, cut_appendix: bool = True) -> str | None:
 def document_of(text: str) -> str:
     """What stands between \\begin{document} and \\end{document} (all of text without them)."""
     begin = BEGIN_DOCUMENT.search(text)
-    end = _END_DOCUMENT.search(text, begin.end() if begin else 0)
+    end = END_DOCUMENT.search(text, begin.end() if begin else 0)
     return text[begin.end() if begin else 0 : end.start() if end else len(text)]
 
 
