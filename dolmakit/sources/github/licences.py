@@ -121,8 +121,6 @@ _CANONICAL = {spdx.lower(): spdx for spdx, _ in _SIGNATURES} | {
     "lgpl-3.0-or-later": "LGPL-3.0",
     "agpl-3.0-only": "AGPL-3.0",
     "agpl-3.0-or-later": "AGPL-3.0",
-    "isc": "ISC",
-    "mit": "MIT",
 }
 
 

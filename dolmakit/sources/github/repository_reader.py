@@ -24,7 +24,7 @@ from dolmakit.document import Removed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.github.files import SourceFile, code_document, decode_source, file_error
 from dolmakit.sources.github.git import git_dir, github_origin, head_commit
-from dolmakit.sources.github.licences import DETECT_CHARS, combine, detect_licence
+from dolmakit.sources.github.licences import DETECT_CHARS, UNKNOWN, combine, detect_licence
 from dolmakit.sources.github.walk import FileEntry, WalkError, walk_files
 
 # LICENSE, LICENCE.md, COPYING, COPYING.LESSER, LICENSE-MIT, UNLICENSE...
@@ -113,7 +113,7 @@ def repository_licence(root: str) -> str:
     try:
         names = sorted(entry.name for entry in os.scandir(root) if _licence_file(entry))
     except OSError:
-        return combine([])
+        return UNKNOWN
     return combine([detect_licence(_head(os.path.join(root, name))) for name in names])
 
 
