@@ -19,8 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from dolmakit.config import load_pipeline
-from dolmakit.pipeline import make_pipeline
+from dolmakit.engine.config import load_pipeline
+from dolmakit.engine.pipeline import make_pipeline
 
 METRIC = "ptransform_execution_time:total_msecs"
 

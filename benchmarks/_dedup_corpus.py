@@ -1,7 +1,7 @@
 """The near-dedup benchmark corpus: distinct base documents of real prose, planted clusters of
 exact and edited copies, and the ground truth of which documents are copies of which.
 
-Bases: sentences of the State of the Union addresses and the Brown corpus (dolmakit.corpora,
+Bases: sentences of the State of the Union addresses and the Brown corpus (dolmakit.io.corpora,
 public domain) drawn at random until a length of --min-words to --max-words words, so that two
 bases share at most a sentence here and there (their shingle Jaccard is near 0).
 Clusters: a base and 1 to 99 copies (sizes heavy-tailed, most clusters 2 or 3). A copy is exact
@@ -26,8 +26,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from dolmakit.corpora import texts
 from dolmakit.dedup.signatures import shingle_tokens
+from dolmakit.io.corpora import texts
 
 CORPUS_VERSION = 1
 MANIFEST, TRUTH = "manifest.json", "truth.json.gz"

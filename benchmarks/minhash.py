@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/minhash.py --skip-speed    # the curve only
 
 Curve: passages of 300 to 1,000 words of real public-domain text (State of the Union addresses
-and the Brown corpus, dolmakit.corpora) are copied and edited word by word (60% substitutions,
+and the Brown corpus, dolmakit.io.corpora) are copied and edited word by word (60% substitutions,
 20% deletions, 20% insertions of corpus words) until the TRUE Jaccard of the two shingle sets
 lies within --tolerance of s, for s = 0.5, 0.7, 0.8, 0.9 and --pairs pairs each. Every document
 gets a signature and band keys (bands x rows from optimal_params(--threshold, num_perm) unless
@@ -31,9 +31,9 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
-from dolmakit.corpora import texts
 from dolmakit.dedup.lsh import detection_probability, optimal_params
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher, band_keys, shingle_tokens, shingles
+from dolmakit.io.corpora import texts
 
 TARGETS = (0.5, 0.7, 0.8, 0.9)
 NGRAM, NUM_PERM, BATCH = 5, 128, 32

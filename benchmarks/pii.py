@@ -25,7 +25,7 @@ What it measures
   - precision per kind: a found span counts as right when it overlaps a labelled span of its
     kind; the others are listed with what the set labels there (US_SSN, DATE_TIME, ...);
   - false masks on clean prose: every span found in the State of the Union addresses and the
-    Brown corpus (dolmakit.corpora, public domain), per 100,000 words, each one listed;
+    Brown corpus (dolmakit.io.corpora, public domain), per 100,000 words, each one listed;
   - throughput of the detector on that prose, MB/s on one core.
 
 Goals (the issue): recall >= 0.98 for emails and IP addresses, >= 0.9 for phone and card
@@ -50,7 +50,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from dolmakit.corpora import cache_dir, texts
+from dolmakit.io.corpora import cache_dir, texts
 from dolmakit.taggers.pii import KINDS, PiiDetector
 
 PACKAGE, VERSION = "presidio-evaluator", "0.3.2"

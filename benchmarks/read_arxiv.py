@@ -33,7 +33,7 @@ from pathlib import Path
 
 from _streaming import timed
 
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.arxiv.reader import ArxivReader
 

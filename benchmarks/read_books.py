@@ -28,7 +28,7 @@ from pathlib import Path
 
 from _streaming import timed
 
-from dolmakit.document import Document
+from dolmakit.core.document import Document
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.books.reader import GutenbergReader
 

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from _streaming import timed
 
-from dolmakit.config import load_preset
-from dolmakit.document import Document
+from dolmakit.core.document import Document
+from dolmakit.core.schema import from_data
+from dolmakit.engine.config import load_preset
 from dolmakit.io.readers import ReadConfig
-from dolmakit.schema import from_data
 from dolmakit.sources.c4.reader import C4Reader
 from dolmakit.taggers.c4 import C4Lines, C4LinesConfig
 

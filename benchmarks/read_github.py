@@ -33,12 +33,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from _streaming import peak_rss_mb, rss_mb
 
-from dolmakit.config import load_pipeline
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.steps import Step
+from dolmakit.engine.config import load_pipeline
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.github.repository_reader import CodeRepositoryReader
 from dolmakit.sources.github.table_reader import CodeFilesReader
-from dolmakit.steps import Step
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = 1  # of the corpus layout: a change rebuilds the cache

@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from _streaming import peak_rss_mb, rss_mb
 
-from dolmakit.document import Document
+from dolmakit.core.document import Document
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.stackexchange.reader import StackExchangePostsReader
 

@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 import mwparserfromhell
 from _streaming import peak_rss_mb, rss_mb
 
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.wikipedia.reader import MediaWikiReader
 

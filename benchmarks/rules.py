@@ -88,9 +88,9 @@ def _datatrove_reason(result) -> str:
 
 def dolmakit_judge():
     sys.path.insert(0, str(REPO))
-    from dolmakit.config import load_preset
-    from dolmakit.document import Document, Removed
-    from dolmakit.filters import AttributeFilter, FilterConfig
+    from dolmakit.core.document import Document, Removed
+    from dolmakit.engine.config import load_preset
+    from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
     from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
     from dolmakit.taggers.fineweb import FineWebQuality, FineWebQualityConfig
     from dolmakit.taggers.gopher import (
@@ -156,8 +156,8 @@ def distinct_texts() -> tuple[list[str], int]:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from _corpus import shared_warc_dir, source_files
 
-    from dolmakit.document import Document
-    from dolmakit.io.html import HtmlConfig
+    from dolmakit.core.document import Document
+    from dolmakit.extract.html import HtmlConfig
     from dolmakit.io.readers import ReadConfig
     from dolmakit.io.warc import WarcReader
 

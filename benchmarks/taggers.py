@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from language_id import bare_loop, pipeline_run, write_jsonl  # noqa: E402
 
-from dolmakit.lm.reference import default_model_dir, documents, is_held_out  # noqa: E402
-from dolmakit.lm.score import LanguageModel  # noqa: E402
+from dolmakit.lm.reference import documents, is_held_out  # noqa: E402
+from dolmakit.models.kenlm import LanguageModel, default_model_dir  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BOILERPLATE = REPO / "tests" / "lm" / "data" / "boilerplate.txt"

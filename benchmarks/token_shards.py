@@ -9,7 +9,7 @@ What it measures
   Both for T = 1 and 2 threads (or --threads), interleaved, the best of --repeat runs of each.
   Figures: MB/s of UTF-8 text, tokens/s, and dolmakit's ratio to bare (goal: at least 0.70).
 
-Corpus: the State of the Union addresses and the Brown corpus (dolmakit.corpora, public domain,
+Corpus: the State of the Union addresses and the Brown corpus (dolmakit.io.corpora, public domain,
 fetched once with npm), repeated until --mb MB (50 by default).
 Tokenizer: 32,000 pieces trained by `train_tokenizer` on the two corpora once, cached under
 --workdir (.bench/tokenize/).
@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dolmakit import corpora
+from dolmakit.io import corpora
 from dolmakit.tokens.shards import ShardWriter, write_manifest
 from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
 

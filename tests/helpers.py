@@ -36,7 +36,7 @@ class PipelineRun:
 
 def run_shipped_pipeline(name: str, out: Path, *overrides: str) -> PipelineRun:
     """pipelines/<name>.yaml run into `out` with --set overrides."""
-    from dolmakit.run import run_pipeline
+    from dolmakit.engine.run import run_pipeline
 
     path = Path(__file__).resolve().parents[1] / "pipelines" / f"{name}.yaml"
     summary = run_pipeline(str(path), [*overrides, f"output.path={out}"], [])

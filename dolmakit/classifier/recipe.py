@@ -41,8 +41,8 @@ from typing import Any
 
 from resiliparse.extract.html2text import extract_plain_text
 
-from dolmakit import corpora
-from dolmakit.classifier.train import NEGATIVE, POSITIVE, Example, is_heldout, stable_fraction
+from dolmakit.classifier.fit import NEGATIVE, POSITIVE, Example, is_heldout, stable_fraction
+from dolmakit.io import corpora
 from dolmakit.text.normalize import normalize_for_dedup
 
 SOTU_MIN_YEAR = 1900

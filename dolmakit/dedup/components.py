@@ -17,7 +17,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.routing import CountingDoFn
+from dolmakit.core.routing import CountingDoFn
 
 Node = Hashable
 Edge = tuple[Node, Node]

@@ -15,9 +15,9 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.document import Document, Removed
-from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.steps import CollectionStep, register_step
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.core.steps import CollectionStep, register_step
 
 
 @dataclass

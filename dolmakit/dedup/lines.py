@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 import apache_beam as beam
 
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.core.steps import CollectionStep, register_step
 from dolmakit.dedup.exact import order_key
-from dolmakit.document import Document, Removed
-from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.steps import CollectionStep, register_step
 from dolmakit.text.normalize import normalize_for_dedup
 
 DocKey = tuple[str, str, str]  # (created, id, text digest): unique even if ids repeat

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 
 _MAX_NODES = 257
 

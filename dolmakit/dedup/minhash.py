@@ -22,13 +22,13 @@ import apache_beam as beam
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.windowed_value import WindowedValue
 
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.histograms import counter_name, register_histogram
+from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.core.steps import CollectionStep, register_step
 from dolmakit.dedup.components import ConnectedComponents
 from dolmakit.dedup.lines import DocKey, doc_key
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher, band_keys, estimated_jaccard
-from dolmakit.document import Document, Removed
-from dolmakit.histograms import counter_name, register_histogram
-from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.steps import CollectionStep, register_step
 
 SIGN_BATCH = 256  # documents hashed together
 CLUSTER_SIZES = register_histogram("cluster_size", "Near-duplicate cluster sizes (documents)")

@@ -2,7 +2,7 @@
 
 Shingles: `shingle_tokens` lowercases a text and keeps runs of word characters (the `\\w` of
 Python's re: letters, digits, underscore), with every Han or Kana character a token of its own
-(the idea of dolmakit.taggers.stats.words_of), so punctuation and spacing never make two copies
+(the idea of dolmakit.text.chars.words_of), so punctuation and spacing never make two copies
 of a page differ. A shingle is `ngram` consecutive tokens; its bytes are
 `" ".join(window).encode("utf-8", "surrogatepass")` (see `shingles`). A document of fewer than
 `ngram` tokens has no shingle and no signature.
@@ -33,8 +33,8 @@ from typing import Literal
 import numpy as np
 import xxhash
 
+from dolmakit.core.errors import ConfigError
 from dolmakit.dedup.lsh import optimal_params
-from dolmakit.errors import ConfigError
 
 HashName = Literal["fast", "xxh32", "sha1"]
 HASHES = ("fast", "xxh32", "sha1")

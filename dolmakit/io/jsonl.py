@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from dolmakit.document import Document
+from dolmakit.core.document import Document
 from dolmakit.io.readers import Item, Reader, register_reader
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from dolmakit.document import Document
+from dolmakit.core.document import Document
 from dolmakit.io.readers import Item, Reader, register_reader
 
 _BATCH_ROWS = 1024

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.registry import Registry
+from dolmakit.core.schema import from_data
+from dolmakit.extract.html import HTML_TYPES, HtmlConfig
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
-from dolmakit.io.html import HTML_TYPES, HtmlConfig
-from dolmakit.registry import Registry
-from dolmakit.schema import from_data
 
 READ_STEP = "read"
 Item = Document | Removed | ErrorRecord

@@ -19,10 +19,10 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.io.charset import decode_html
-from dolmakit.io.html import html_to_text, looks_like_html, sniff_binary
-from dolmakit.io.http import BodyTooLarge, decode_payload
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.extract.charset import decode_html
+from dolmakit.extract.html import html_to_text, looks_like_html, sniff_binary
+from dolmakit.extract.http import BodyTooLarge, decode_payload
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 
 _GZIP_MAGIC = b"\x1f\x8b\x08"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastwarc.warc import WarcRecord, WarcRecordType
 
-from dolmakit.document import Removed
+from dolmakit.core.document import Removed
 from dolmakit.io.readers import READ_STEP, Item, register_reader
 from dolmakit.io.warc import WarcFileReader, _where
 

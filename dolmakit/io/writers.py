@@ -11,7 +11,7 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
 
 PARQUET_SCHEMA = pa.schema(
     [

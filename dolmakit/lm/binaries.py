@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 
 ENV_VAR = "DOLMAKIT_KENLM_BIN"
 BUILD_SCRIPT = "scripts/build_kenlm.sh"

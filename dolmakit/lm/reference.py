@@ -1,7 +1,7 @@
 """The default English perplexity model and the public-domain corpus it is trained on.
 
 CCNet's models were trained on Wikipedia, which we cannot ship or fetch from a package registry;
-ours is trained on the State of the Union addresses and the Brown corpus (dolmakit.corpora), both
+ours is trained on the State of the Union addresses and the Brown corpus (dolmakit.io.corpora), both
 public domain or openly licensed. A deterministic ~5% of their documents is held out: the cutoffs
 shipped with the model are percentiles of the held-out documents' perplexities.
 
@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dolmakit import corpora
+from dolmakit.io import corpora
+from dolmakit.lm.build import TrainedModel, train_language_model
 from dolmakit.lm.cutoffs import compute_cutoffs
-from dolmakit.lm.train import TrainedModel, train_language_model
 
 LANGUAGE = "en"
 SOURCES = ("sotu", "brown")
@@ -39,11 +39,6 @@ HELD_OUT_PER_MILLE = 50  # ~5% of documents, chosen by a hash of their id: stabl
 REFERENCE_SETTINGS = {"order": 5, "vocab_size": 12_000, "prune": (0, 1, 1, 2)}
 PARAGRAPH_CHARS = 400  # SOTU speeches are one line each; cut them into paragraph-sized lines
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
-def default_model_dir() -> Path:
-    """The folder of the shipped model: en.sp.model, en.arpa.bin, en.json, cutoffs.json."""
-    return Path(__file__).resolve().parent.parent / "data" / "lm"
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dolmakit.config import RunConfig, read_yaml
-from dolmakit.errors import ConfigError
-from dolmakit.expressions import ExpressionError, compile_expression
-from dolmakit.schema import from_data, to_data
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.expressions import ExpressionError, compile_expression
+from dolmakit.core.schema import from_data, to_data
+from dolmakit.engine.config import RunConfig, read_yaml
 
 PROPORTION_TOLERANCE = 1e-6
 # tokenizers that need no model file: words split on whitespace (for plans, tests, dry runs)

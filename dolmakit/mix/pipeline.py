@@ -31,20 +31,20 @@ from apache_beam import pvalue
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.errors import ConfigError, FatalError
-from dolmakit.expressions import compile_expression
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.core.expressions import compile_expression
+from dolmakit.core.routing import ERRORS, KEPT, CountingDoFn
+from dolmakit.engine.pipeline import choose_runner as choose_runner
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
+from dolmakit.io.inputs import InputFile
 from dolmakit.io.readers import READERS, ReadConfig
-from dolmakit.io.report import counters_of, write_atomically, write_report
-from dolmakit.io.sources import InputFile
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.mix import plan as planning
 from dolmakit.mix.config import MixConfig, ResolvedMix, load_mix
 from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts, plan_mix, shard_groups
 from dolmakit.mix.report import PREFIX, build_mix_report
-from dolmakit.pipeline import choose_runner as choose_runner
-from dolmakit.routing import ERRORS, KEPT, CountingDoFn
+from dolmakit.report.build import counters_of, write_atomically, write_report
 from dolmakit.tokens.shards import dtype_for
 
 LOG = logging.getLogger("dolmakit")

@@ -18,7 +18,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.mix.config import MixConfig
 
 BUCKET_BITS = 16

@@ -1,6 +1,6 @@
 """The LLaMA reference model and its training loop (needs the `model` extra: torch).
 
-Names load lazily: `dolmakit.model.cli` is imported by the CLI, which must work without torch.
+Names load lazily: `dolmakit.cli.train` is imported by the CLI, which must work without torch.
 """
 
 __all__ = ["PRESETS", "ModelConfig", "Transformer", "swiglu_hidden_dim"]

@@ -30,7 +30,7 @@ import statistics
 from dataclasses import replace
 from pathlib import Path
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.mix.config import load_mix
 from dolmakit.model.train import TrainConfig, train
 
@@ -77,7 +77,7 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
 
 
 def shared_tokenizer(mix_file: str, out_dir: Path, vocab_size: int, sample_chars: int) -> Path:
-    from dolmakit.tokens.mix_sample import mix_texts
+    from dolmakit.mix.sample import mix_texts
     from dolmakit.tokens.tokenizer import train_tokenizer
 
     LOG.info("ablation: training a %d-piece tokenizer on %s", vocab_size, mix_file)

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 
 
 @dataclass

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.model.model import PRESETS, ModelConfig, Transformer
 from dolmakit.tokens.dataset import MemMapDataset
 from dolmakit.tokens.shards import MANIFEST, read_manifest

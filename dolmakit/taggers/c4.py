@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 import punkt
 from apache_beam.io.filesystems import FileSystems
 
-from dolmakit.document import Document, Removed, Span, whole_document
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed, Span, whole_document
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.steps import Step, Tagger, register_step
 from dolmakit.io.files import open_decompressed
-from dolmakit.steps import Step, Tagger, register_step
 
 _CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
 _ELLIPSIS = "..."

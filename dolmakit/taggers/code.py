@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dolmakit.document import Document, Span, whole_document
-from dolmakit.errors import ConfigError
-from dolmakit.steps import Step, Tagger, register_step
+from dolmakit.core.document import Document, Span, whole_document
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.steps import Step, Tagger, register_step
 from dolmakit.taggers.pii import rewrite_text
-from dolmakit.taggers.stats import char_class_counts
+from dolmakit.text.chars import char_class_counts
 
 # RedPajama's `extensions_whitelist` (github_run_filter.py), matched with str.endswith as there
 REDPAJAMA_EXTENSIONS = str.split(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dolmakit.document import Document, Span, whole_document
-from dolmakit.steps import Tagger, register_step
-from dolmakit.taggers.text_units import (
+from dolmakit.core.document import Document, Span, whole_document
+from dolmakit.core.steps import Tagger, register_step
+from dolmakit.text.units import (
     TERMINAL_PUNCTUATION,
     duplicates,
     fraction,

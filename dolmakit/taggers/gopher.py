@@ -2,7 +2,7 @@
 
 Taggers only: thresholds live in the `gopher_quality` and `gopher_repetition` presets of
 taggers/filter.yaml. Every number is computed the way datatrove's GopherQualityFilter and
-GopherRepetitionFilter compute it (see dolmakit.taggers.text_units for the one difference: what a
+GopherRepetitionFilter compute it (see dolmakit.text.units for the one difference: what a
 word is).
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dolmakit.document import Document, Span, whole_document
-from dolmakit.steps import Tagger, register_step
-from dolmakit.taggers.text_units import (
+from dolmakit.core.document import Document, Span, whole_document
+from dolmakit.core.steps import Tagger, register_step
+from dolmakit.text.units import (
     TextUnits,
     duplicate_ngram_chars,
     duplicates,

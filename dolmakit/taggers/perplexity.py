@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from dolmakit.document import Document, Span, whole_document
-from dolmakit.errors import ConfigError, DolmakitError
-from dolmakit.histograms import register_histogram
-from dolmakit.lm.cutoffs import CCNET_CUTOFFS, bucket_of
-from dolmakit.lm.reference import default_model_dir
-from dolmakit.lm.score import LanguageModel
-from dolmakit.steps import Tagger, register_step
+from dolmakit.core.document import Document, Span, whole_document
+from dolmakit.core.errors import ConfigError, DolmakitError
+from dolmakit.core.histograms import register_histogram
+from dolmakit.core.steps import Tagger, register_step
+from dolmakit.models.cutoffs import CCNET_CUTOFFS, bucket_of
+from dolmakit.models.kenlm import LanguageModel, default_model_dir
 
 HISTOGRAM = register_histogram("perplexity", "Document perplexity (CCNet, per language)", 4)
 

@@ -20,9 +20,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dolmakit.document import Document, Removed, Span, whole_document
-from dolmakit.histograms import register_histogram
-from dolmakit.steps import Step, Tagger, register_step
+from dolmakit.core.document import Document, Removed, Span, whole_document
+from dolmakit.core.histograms import register_histogram
+from dolmakit.core.steps import Step, Tagger, register_step
 
 Kind = Literal["email_address", "phone_number", "ip_address", "credit_card_number", "iban"]
 # in priority order: a span overlapping one found earlier in this list is dropped

@@ -2,7 +2,7 @@
 
 The CCNet/LLaMA quality score: the probability of the positive label (`hq`) under a model trained
 by `dolmakit classifier train`, stored as one whole-document span `quality_classifier_v1__hq`.
-The text goes through `dolmakit.classifier.train.prepare_text`, the function the model was
+The text goes through `dolmakit.models.quality.prepare_text`, the function the model was
 trained on, which also bounds the work per document (its first 1,000 tokens).
 
 A text that prepares to nothing (empty, whitespace) scores 0.0 rather than going untagged, so
@@ -19,22 +19,21 @@ Keep pages above a threshold with the generic `filter` step:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dolmakit.classifier.train import (
+from dolmakit.core.document import Document, Span
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.steps import Tagger, register_step
+from dolmakit.models.fasttext import is_file, load_model, validate_model
+from dolmakit.models.quality import (
     LABEL_PREFIX,
     MODEL_FILE,
     QUANTIZED_FILE,
     prepare_text,
     probabilities,
 )
-from dolmakit.document import Document, Span
-from dolmakit.errors import ConfigError
-from dolmakit.steps import Tagger, register_step
-from dolmakit.taggers.language import load_model, validate_model
 
 # `dolmakit classifier train --recipe default --out dolmakit/data/classifier/quality-en` (model.ftz)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "classifier" / "quality-en"
@@ -88,21 +87,13 @@ def model_file(model: str) -> str:
         model = str(DEFAULT_MODEL)
     folder = model.rstrip("/")
     for candidate in (f"{folder}/{QUANTIZED_FILE}", f"{folder}/{MODEL_FILE}", model):
-        if _is_file(candidate):
+        if is_file(candidate):
             return candidate
     raise ConfigError(
         f"no model at {model!r}: expected a model file, or a folder with "
         f"{QUANTIZED_FILE} or {MODEL_FILE} (dolmakit classifier train --out FOLDER)",
         key="model",
     )
-
-
-def _is_file(path: str) -> bool:
-    if "://" not in path:
-        return os.path.isfile(path)
-    from apache_beam.io.filesystems import FileSystems
-
-    return FileSystems.exists(path)
 
 
 def _check_label(model: Any, label: str) -> None:

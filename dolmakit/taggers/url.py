@@ -22,10 +22,10 @@ from urllib.parse import unquote, urlsplit
 
 from apache_beam.io.filesystems import FileSystems
 
-from dolmakit.document import Document, Span, whole_document
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Span, whole_document
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.steps import Tagger, register_step
 from dolmakit.io.files import lines, open_decompressed
-from dolmakit.steps import Tagger, register_step
 
 # hostnames every hosts file lists for the machine itself
 _HOSTS_FILE_NAMES = frozenset(

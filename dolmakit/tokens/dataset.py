@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 from dolmakit.tokens.shards import MANIFEST, read_manifest
 
 

@@ -34,7 +34,7 @@ from typing import IO
 
 import numpy as np
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 
 MANIFEST = "manifest.json"
 FORMAT = "dolmakit-token-shards-v1"

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.io.files import lines, open_decompressed
 from dolmakit.tokens.shards import DEFAULT_MAX_TOKENS_PER_SHARD, ShardWriter, write_manifest
 from dolmakit.tokens.tokenizer import Tokenizer

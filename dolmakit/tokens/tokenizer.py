@@ -35,7 +35,7 @@ from pathlib import Path
 
 import sentencepiece as spm
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 
 DEFAULT_VOCAB_SIZE = 32_000  # LLaMA's
 DEFAULT_SAMPLE_CHARS = 100_000_000  # characters of lines SentencePiece trains on

@@ -9,11 +9,11 @@ from itertools import cycle, islice
 
 import pytest
 
-from dolmakit import corpora
 from dolmakit.classifier import recipe
+from dolmakit.classifier.fit import NEGATIVE, POSITIVE, TrainParams, is_heldout, train
 from dolmakit.classifier.recipe import Message, chunks, message_text
-from dolmakit.classifier.train import NEGATIVE, POSITIVE, TrainParams, is_heldout, train
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
+from dolmakit.io import corpora
 
 HTML_TAG = re.compile(r"</?(?:html|body|p|br|div|table|td|font|a|img|b)\b[^>]*>", re.I)
 # a soft line break or an escape; rules of `====` and "= TITLE =" lines are text

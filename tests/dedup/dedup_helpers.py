@@ -6,8 +6,8 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from dolmakit.document import Document
-from dolmakit.routing import REMOVED
+from dolmakit.core.document import Document
+from dolmakit.core.routing import REMOVED
 
 
 def doc(doc_id: str, text: str, created: str = "", **metadata) -> Document:

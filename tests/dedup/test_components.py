@@ -53,7 +53,7 @@ def test_one_huge_star_of_copies():
 
 
 def test_too_few_rounds_are_counted_not_hidden():
-    from dolmakit.io.report import counters_of
+    from dolmakit.report.build import counters_of
 
     chain = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(64)]
     pipeline = TestPipeline()

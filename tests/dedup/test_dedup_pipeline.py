@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from helpers import read_jsonl_dir, without_added
 
-from dolmakit.run import run_pipeline
+from dolmakit.engine.run import run_pipeline
 
 BOILERPLATE = "Subscribe to our newsletter for weekly updates"
 

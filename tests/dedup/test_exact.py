@@ -1,5 +1,4 @@
-from dedup_helpers import doc, run_step
-
+from dedup.dedup_helpers import doc, run_step
 from dolmakit.dedup.exact import ExactDedup, ExactDedupConfig, keep_first, text_key
 
 

@@ -1,5 +1,4 @@
-from dedup_helpers import doc, run_step
-
+from dedup.dedup_helpers import doc, run_step
 from dolmakit.dedup.lines import LineDedup, LineDedupConfig, later_occurrences, line_occurrences
 
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from datasketch.lsh import _optimal_param
 
-from dolmakit.corpora import texts
+from dolmakit.core.errors import ConfigError, FatalError
 from dolmakit.dedup.lsh import detection_probability, optimal_params
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher, band_keys, shingle_tokens
-from dolmakit.errors import ConfigError, FatalError
+from dolmakit.io.corpora import texts
 
 
 @pytest.mark.parametrize("num_perm", [16, 128, 256])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import random
 
-from dedup_helpers import doc, run_step
-
+from dedup.dedup_helpers import doc, run_step
 from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig, bucket_edges
 from dolmakit.dedup.signatures import MinHashConfig, estimated_jaccard
 

@@ -5,6 +5,7 @@ import pytest
 import xxhash
 from datasketch import MinHash
 
+from dolmakit.core.errors import ConfigError
 from dolmakit.dedup import signatures
 from dolmakit.dedup.signatures import (
     MinHashConfig,
@@ -15,7 +16,6 @@ from dolmakit.dedup.signatures import (
     shingle_tokens,
     shingles,
 )
-from dolmakit.errors import ConfigError
 
 TEXTS = [
     "The Congress shall have Power To lay and collect Taxes, Duties, Imposts and Excises, to pay "

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from dolmakit.document import Document, ErrorRecord
+from dolmakit.core.document import Document, ErrorRecord
 from dolmakit.io.jsonl import JsonlReader
 from dolmakit.io.readers import ReadConfig, reader_for
 

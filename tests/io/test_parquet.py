@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dolmakit.document import Document, ErrorRecord
+from dolmakit.core.document import Document, ErrorRecord
 from dolmakit.io.parquet import ParquetReader
 from dolmakit.io.readers import ReadConfig, reader_for
 from dolmakit.io.writers import PARQUET_SCHEMA, parquet_row

@@ -16,7 +16,7 @@ import pytest
 from conftest import Response, shared_warc, write_warc
 from fastwarc.warc import ArchiveIterator
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader, document_id
 

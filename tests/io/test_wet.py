@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import shared_warc
 from warcio.warcwriter import WARCWriter
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.io.readers import ReadConfig, reader_for
 from dolmakit.io.wet import WetReader
 

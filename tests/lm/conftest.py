@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dolmakit.lm.binaries import BUILD_SCRIPT, find_kenlm_tool
-from dolmakit.lm.reference import default_model_dir
+from dolmakit.models.kenlm import default_model_dir
 
 DATA = Path(__file__).resolve().parent / "data"
 BOILERPLATE = DATA / "boilerplate.txt"

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 from dolmakit.lm.binaries import kenlm_tool
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import BOILERPLATE
 
-DOLMAKIT = [sys.executable, "-c", "from dolmakit.cli import main; main()"]
+DOLMAKIT = [sys.executable, "-c", "from dolmakit.cli.main import main; main()"]
 
 
 def dolmakit(*args: str) -> subprocess.CompletedProcess:

@@ -8,16 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from dolmakit.errors import FatalError
-from dolmakit.lm.cutoffs import (
-    CCNET_CUTOFFS,
-    bucket_of,
-    compute_cutoffs,
-    iter_documents,
-    load_cutoffs,
-)
-from dolmakit.lm.reference import default_model_dir
-from dolmakit.lm.score import LanguageModel
+from dolmakit.core.errors import FatalError
+from dolmakit.lm.cutoffs import compute_cutoffs, iter_documents
+from dolmakit.models.cutoffs import CCNET_CUTOFFS, bucket_of, load_cutoffs
+from dolmakit.models.kenlm import LanguageModel, default_model_dir
 
 from .conftest import BOILERPLATE
 

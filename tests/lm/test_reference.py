@@ -12,10 +12,10 @@ import click
 import pytest
 import yaml
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 from dolmakit.lm import reference
 from dolmakit.lm.cutoffs import iter_documents
-from dolmakit.lm.score import LanguageModel
+from dolmakit.models.kenlm import LanguageModel
 
 from .conftest import BOILERPLATE
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.mix.config import load_mix
 from dolmakit.mix.pipeline import run_mix
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dolmakit.mix.cli import mix as mix_command
+from dolmakit.cli.mix import mix as mix_command
 from dolmakit.mix.pipeline import run_mix
 from dolmakit.tokens.shards import read_manifest
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.mix.config import load_mix, resolve_mix
 from dolmakit.mix.plan import (
     SourceCounts,

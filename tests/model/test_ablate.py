@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 pytest.importorskip("torch")
 
-from dolmakit.model.ablate_cli import ablate  # noqa: E402
+from dolmakit.cli.ablate import ablate  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
 VOCABULARIES = {

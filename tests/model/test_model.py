@@ -155,7 +155,7 @@ def test_preset_sizes(name, low, high):
 
 
 def test_invalid_configs_name_the_field():
-    from dolmakit.errors import ConfigError
+    from dolmakit.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="n_kv_heads"):
         ModelConfig(vocab_size=8, dim=64, n_layers=1, n_heads=4, n_kv_heads=3)

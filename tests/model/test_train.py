@@ -17,7 +17,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from dolmakit.errors import ConfigError, DolmakitError  # noqa: E402
+from dolmakit.core.errors import ConfigError, DolmakitError  # noqa: E402
 from dolmakit.model.train import TrainConfig, lr_at, train  # noqa: E402
 from dolmakit.tokens.shards import ShardWriter, write_manifest  # noqa: E402
 
@@ -26,7 +26,7 @@ SMALL = {"dim": 64, "n_layers": 2, "n_heads": 4}
 
 @pytest.fixture(scope="module")
 def mix_dir(tmp_path_factory):
-    from dolmakit import corpora
+    from dolmakit.io import corpora
     from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
 
     try:
@@ -179,7 +179,7 @@ def test_bad_settings_name_the_field(tmp_path, field, value):
 def test_cli_trains_and_prints_the_result(mix_dir, tmp_path):
     from click.testing import CliRunner
 
-    from dolmakit.model.cli import train as train_command
+    from dolmakit.cli.train import train as train_command
 
     out = tmp_path / "cli"
     args = ["--mix", str(mix_dir), "--steps", "2", "--seq-len", "16", "--batch-size", "2",
@@ -194,7 +194,7 @@ def test_cli_trains_and_prints_the_result(mix_dir, tmp_path):
 def test_cli_vocab_mismatch_is_a_configuration_error(mix_dir, tmp_path):
     from click.testing import CliRunner
 
-    from dolmakit.model.cli import train as train_command
+    from dolmakit.cli.train import train as train_command
 
     args = ["--mix", str(mix_dir), "--vocab-size", "32000", "--out", str(tmp_path / "cli")]
     done = CliRunner().invoke(train_command, args)

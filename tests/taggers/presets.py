@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dolmakit.config import load_preset
-from dolmakit.filters import AttributeFilter, FilterConfig
-from dolmakit.schema import from_data
+from dolmakit.core.schema import from_data
+from dolmakit.engine.config import load_preset
+from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
 
 
 def filter_preset(name: str) -> AttributeFilter:

@@ -3,10 +3,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dolmakit.config import load_pipeline, load_preset
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
-from dolmakit.filters import AttributeFilter, FilterConfig
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.engine.config import load_pipeline, load_preset
+from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
 from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,16 +1,16 @@
 from pathlib import Path
 
 import pytest
-from presets import filter_preset
 
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.taggers.code import (
     CodeQuality,
     CodeQualityConfig,
     LicenseHeader,
     LicenseHeaderConfig,
 )
+from taggers.presets import filter_preset
 
 REPO = Path(__file__).resolve().parents[2]
 TAGGER = CodeQuality("code_quality_v1", CodeQualityConfig())

@@ -1,8 +1,8 @@
 import pytest
 
-from dolmakit.config import load_preset
-from dolmakit.document import Document, Removed
-from dolmakit.filters import AttributeFilter, FilterConfig
+from dolmakit.core.document import Document, Removed
+from dolmakit.engine.config import load_preset
+from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
 from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
 from dolmakit.taggers.fineweb import FineWebQuality, FineWebQualityConfig
 from dolmakit.taggers.gopher import (

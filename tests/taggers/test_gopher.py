@@ -2,10 +2,10 @@ from collections.abc import Callable
 
 import pytest
 
-from dolmakit.config import load_preset
-from dolmakit.document import Document, Removed
-from dolmakit.filters import AttributeFilter, FilterConfig
-from dolmakit.steps import Tagger
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.steps import Tagger
+from dolmakit.engine.config import load_preset
+from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
 from dolmakit.taggers.gopher import (
     GopherQuality,
     GopherQualityConfig,

@@ -15,16 +15,16 @@ import yaml
 from conftest import SAMPLE_WARC
 from helpers import read_jsonl_dir
 
-from dolmakit.config import resolve
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
-from dolmakit.run import run_pipeline
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.engine.config import resolve
+from dolmakit.engine.run import run_pipeline
+from dolmakit.models.fasttext import resolve_model
 from dolmakit.taggers.language import (
     LanguageFilter,
     LanguageFilterConfig,
     LanguageId,
     LanguageIdConfig,
-    resolve_model,
 )
 
 DOCS = {

@@ -6,10 +6,9 @@ import shutil
 
 import pytest
 
-from dolmakit.document import Document
-from dolmakit.errors import ConfigError
-from dolmakit.lm.reference import default_model_dir
-from dolmakit.lm.score import LanguageModel
+from dolmakit.core.document import Document
+from dolmakit.core.errors import ConfigError
+from dolmakit.models.kenlm import LanguageModel, default_model_dir
 from dolmakit.taggers.perplexity import CCNetPerplexity, PerplexityConfig
 
 PROSE = (

@@ -1,9 +1,8 @@
 from pathlib import Path
 
 import pytest
-from presets import filter_preset
 
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
 from dolmakit.taggers.pii import (
     KINDS,
     PiiConfig,
@@ -14,6 +13,7 @@ from dolmakit.taggers.pii import (
     iban_valid,
     luhn_valid,
 )
+from taggers.presets import filter_preset
 
 REPO = Path(__file__).resolve().parents[2]
 PII_PAGE = REPO / "samples" / "commoncrawl" / "pages" / "en-pii-bakery-contact.md"

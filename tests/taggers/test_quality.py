@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.classifier.train import NEGATIVE, POSITIVE, Example, TrainParams, train
-from dolmakit.config import resolve
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
-from dolmakit.filters import AttributeFilter, FilterConfig
+from dolmakit.classifier.fit import NEGATIVE, POSITIVE, Example, TrainParams, train
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.engine.config import resolve
+from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
 from dolmakit.taggers.quality import QualityClassifier, QualityClassifierConfig
 
 REFERENCE = [

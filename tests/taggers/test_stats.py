@@ -1,6 +1,6 @@
 import pytest
 
-from dolmakit.document import Document
+from dolmakit.core.document import Document
 from dolmakit.taggers.stats import TextStats, TextStatsConfig, char_class_counts
 
 

@@ -2,10 +2,9 @@ import gzip
 from pathlib import Path
 
 import pytest
-from presets import filter_preset
 
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.taggers.url import (
     UrlFilterConfig,
     UrlFilterTagger,
@@ -13,6 +12,7 @@ from dolmakit.taggers.url import (
     is_blocked,
     parse_blocklist_line,
 )
+from taggers.presets import filter_preset
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 from dolmakit.tokens.dataset import MemMapDataset, document_lengths
 from dolmakit.tokens.shards import ShardWriter, write_manifest
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 from dolmakit.tokens.shards import ShardWriter, dtype_for, read_manifest, write_manifest
 from dolmakit.tokens.tokenizer import Tokenizer, pii_tokens, train_tokenizer
 from tokens.conftest import TRICKY, prose

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from dolmakit.errors import ConfigError
+from dolmakit.core.errors import ConfigError
 from dolmakit.tokens.shards import read_manifest
 from dolmakit.tokens.texts import read_texts, tokenize_texts
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from dolmakit.errors import FatalError
+from dolmakit.core.errors import FatalError
 from dolmakit.tokens.tokenizer import Tokenizer, pii_tokens, sample_lines, train_tokenizer
 from tokens.conftest import TRICKY, prose
 
@@ -85,7 +85,7 @@ def test_cli_train(tmp_path):
 
     from click.testing import CliRunner
 
-    from dolmakit.tokens.cli import tokenizer
+    from dolmakit.cli.tokens import tokenizer
 
     docs = tmp_path / "docs.jsonl.gz"
     with gzip.open(docs, "wt", encoding="utf-8") as out:
@@ -103,7 +103,7 @@ def test_cli_train(tmp_path):
 
 
 def test_loads_any_sentencepiece_model():
-    from dolmakit.lm.reference import default_model_dir
+    from dolmakit.models.kenlm import default_model_dir
 
     model = Tokenizer.load(default_model_dir() / "en.sp.model")  # CCNet's: unigram, NFKC, no bytes
     assert model.vocab_size == 12_000 and model.eos_id == 2

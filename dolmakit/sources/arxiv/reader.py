@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.arxiv.archive import Failure, RawPaper, TarLayout, read_papers
 from dolmakit.sources.arxiv.checks import LatexProblem

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
 from dolmakit.io.files import DECOMPRESSION_ERRORS, open_decompressed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.books.decode import BookDecodeError, decode_book

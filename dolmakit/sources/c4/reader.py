@@ -16,7 +16,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
 from dolmakit.io.jsonl import JsonlReader
 from dolmakit.io.readers import READ_STEP, Item, register_reader
 

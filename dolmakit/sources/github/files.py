@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from dolmakit.document import Document, ErrorRecord
+from dolmakit.core.document import Document, ErrorRecord
 from dolmakit.io.readers import READ_STEP
 from dolmakit.sources.github.languages import language_of
 

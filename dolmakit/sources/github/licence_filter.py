@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.steps import Step, register_step
 from dolmakit.sources.github.licences import UNKNOWN
-from dolmakit.steps import Step, register_step
 
 _OR = re.compile(r"\s+OR\s+", re.I)
 _AND = re.compile(r"\s+AND\s+", re.I)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from dolmakit.document import Removed
+from dolmakit.core.document import Removed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.github.files import SourceFile, code_document, decode_source, file_error
 from dolmakit.sources.github.git import git_dir, github_origin, head_commit
@@ -52,7 +52,7 @@ class CodeRepositoryReader(Reader):
 
     format_name = "code_repository"
     Options = CodeRepositoryOptions
-    # input paths name folders, not files (dolmakit.io.sources matches globs to folders)
+    # input paths name folders, not files (dolmakit.io.inputs matches globs to folders)
     reads_directories = True
 
     def read(self, path: str) -> Iterator[Item]:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from dolmakit.document import Removed
+from dolmakit.core.document import Removed
 from dolmakit.io.readers import READ_STEP, Item, ReadConfig, Reader, register_reader
 from dolmakit.sources.github.files import SourceFile, code_document, decode_source, file_error
 from dolmakit.sources.github.licences import licence_value

@@ -19,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from dolmakit.document import Document
+from dolmakit.core.document import Document
 
 QUESTION, ANSWER = 1, 2
 POST_KINDS = {QUESTION: "question", ANSWER: "answer"}

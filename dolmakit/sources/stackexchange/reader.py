@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dolmakit.document import Removed
+from dolmakit.core.document import Removed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.stackexchange.html_text import HtmlToText
 from dolmakit.sources.stackexchange.posts import (

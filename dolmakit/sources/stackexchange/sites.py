@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
-from dolmakit.steps import Step, register_step
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.steps import Step, register_step
 
 
 @dataclass

@@ -33,10 +33,10 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.histograms import counter_name, register_histogram
-from dolmakit.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.steps import CollectionStep, register_step
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.histograms import counter_name, register_histogram
+from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.core.steps import CollectionStep, register_step
 
 ANSWERS_HISTOGRAM = register_histogram("stackexchange_answers", "Answers per thread", 2)
 Outcome = Document | Removed | ErrorRecord

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from dolmakit.document import Document, Removed
+from dolmakit.core.document import Document, Removed
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 from dolmakit.sources.wikipedia.dump import Chunk, DumpSplitter, export_version

@@ -1,8 +1,8 @@
 import pytest
 
-import dolmakit.builtins  # noqa: F401
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.errors import ConfigError
+import dolmakit.engine.builtins  # noqa: F401
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.io.readers import ReadConfig, reader_for
 from dolmakit.sources.arxiv.reader import ArxivReader
 

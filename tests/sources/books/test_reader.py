@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.books.reader import GutenbergReader
 

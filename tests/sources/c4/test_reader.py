@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.io.readers import ReadConfig, reader_for
 from dolmakit.sources.c4.reader import C4Reader, file_stem
 

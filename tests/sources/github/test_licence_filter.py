@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.sources.github.licence_filter import LicenceFilter, LicenceFilterConfig
 
 DEFAULT = LicenceFilter("github_license_filter", LicenceFilterConfig())

@@ -6,8 +6,8 @@ import pytest
 from conftest import REPO
 from helpers import run_shipped_pipeline
 
-from dolmakit.config import load_pipeline
-from dolmakit.io.sources import expand_inputs
+from dolmakit.engine.config import load_pipeline
+from dolmakit.io.inputs import expand_inputs
 
 PIPELINE = str(REPO / "pipelines" / "github.yaml")
 REPOS = REPO / "samples" / "github" / "repos"

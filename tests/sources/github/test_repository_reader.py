@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.io.inputs import expand_inputs
 from dolmakit.io.readers import ReadConfig
-from dolmakit.io.sources import expand_inputs
 from dolmakit.sources.github.repository_reader import (
     CodeRepositoryReader,
     _read_up_to,

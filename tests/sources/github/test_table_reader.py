@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.github.table_reader import CodeFilesReader
 

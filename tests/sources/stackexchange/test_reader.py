@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.io.readers import ReadConfig, reader_for
 from dolmakit.sources.stackexchange.reader import StackExchangePostsReader
 

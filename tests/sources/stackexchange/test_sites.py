@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dolmakit.config import load_preset
-from dolmakit.document import Document, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.engine.config import load_preset
 from dolmakit.sources.stackexchange.sites import SitesConfig, StackExchangeSites
 
 

@@ -6,8 +6,8 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.routing import ERRORS, REMOVED
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.routing import ERRORS, REMOVED
 from dolmakit.sources.stackexchange.threads import (
     StackExchangeThreads,
     ThreadsConfig,

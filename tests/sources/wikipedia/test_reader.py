@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.document import Document, ErrorRecord, Removed
-from dolmakit.errors import ConfigError
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.io.readers import ReadConfig, reader_for
 from dolmakit.sources.wikipedia.reader import MediaWikiReader
 

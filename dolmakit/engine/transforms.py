@@ -1,0 +1,146 @@
+"""The Beam side: DoFns that do the work and count it, composite transforms that only wire.
+
+Every DoFn has three outputs, kept documents (main), `removed` and `errors`, and counts what it
+sends to each under `step/<name>/...` so the report can prove in = kept + removed + errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import apache_beam as beam
+from apache_beam import pvalue
+
+import dolmakit.engine.builtins  # noqa: F401  (workers look readers up by name)
+from dolmakit.core.document import Document, ErrorRecord
+from dolmakit.core.histograms import PREFIX as HIST_PREFIX
+from dolmakit.core.histograms import counter_name
+from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.core.steps import Step
+from dolmakit.io.inputs import InputFile
+from dolmakit.io.readers import READ_STEP, READERS, ReadConfig
+
+LOG = logging.getLogger("dolmakit")
+
+
+class ReadFileFn(CountingDoFn):
+    """A file -> every record of the file as a document, removal or error."""
+
+    def __init__(self, config: ReadConfig, source: str, added: str):
+        self.config, self.source, self.added = config, source, added
+
+    def setup(self) -> None:
+        self.counters = self.step_tally(READ_STEP)
+        self.stats = self.tally(READ_STEP)
+
+    def process(self, element: InputFile) -> Iterator[Any]:
+        path = element.path
+        reader = READERS.get(element.format)(self.config, self.source, self.added)
+        started, records = time.monotonic(), 0
+        for item in reader.read(path):
+            records += 1
+            if isinstance(item, Document):  # for dedup scopes over groups of input shards
+                item.metadata["input_shard"] = element.index
+            yield route(item, self.counters)
+        for name, n in reader.stats.items():
+            self.stats.inc(name, n)
+        self.stats.inc("files")
+        seconds = time.monotonic() - started
+        position = f"file {element.index + 1} of {element.total}"
+        LOG.info("%s: %s, %d records in %.1f s", position, path, records, seconds)
+
+
+class StepsFn(CountingDoFn):
+    """Runs consecutive per-document steps in one DoFn (Beam's per-element cost is paid once,
+    not once per step), each counted as its own step; an exception in a step is that
+    document's error, a removal ends its way through the rest."""
+
+    def __init__(self, steps: list[Step]):
+        self.steps = steps
+
+    def setup(self) -> None:
+        for step in self.steps:
+            step.setup()
+        self.counters = [self.step_tally(step.name) for step in self.steps]
+        self.stats = self.tally("")
+
+    def finish_bundle(self) -> None:
+        for step in self.steps:
+            for key, n in step.stats.items():
+                self.stats.inc(key if key.startswith(HIST_PREFIX) else f"{step.name}/{key}", n)
+            step.stats.clear()
+        super().finish_bundle()
+
+    def process(self, doc: Document) -> Iterator[Any]:
+        for step, counters in zip(self.steps, self.counters, strict=True):
+            routed = route(_run(step, doc), counters)
+            if routed is not doc:  # removed or failed: tagged for its output
+                yield routed
+                return
+        yield doc
+
+
+def _run(step: Step, doc: Document) -> Any:
+    try:
+        return step.process(doc)
+    except Exception as error:  # one bad document must not end the run
+        cause = f"{type(error).__name__}: {error}"
+        return ErrorRecord(step.name, "step_failed", cause, {"id": doc.id})
+
+
+class LengthHistogramFn(CountingDoFn):
+    """Counts documents into log2 buckets of text length (a histogram that works on any runner)."""
+
+    def __init__(self, series: str):
+        self.series = series
+
+    def setup(self) -> None:
+        self.counters = self.tally("")
+        # one name per log2 bucket, made once: formatting it per document showed in profiles
+        self.names = [counter_name("text_chars", self.series, 2**b // 2) for b in range(64)]
+
+    def process(self, doc: Document) -> Iterator[Document]:
+        self.counters.inc(self.names[len(doc.text).bit_length()])
+        yield doc
+
+
+class ReadDocuments(beam.PTransform):
+    """Files -> (documents, removed, errors); files are spread over workers one file each."""
+
+    def __init__(self, files: list[InputFile], config: ReadConfig, source: str, added: str):
+        super().__init__()
+        self.files, self.config, self.source, self.added = files, config, source, added
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> pvalue.DoOutputsTuple:
+        return (
+            pbegin
+            | "List files" >> beam.Create(self.files)
+            | "Spread files" >> beam.Reshuffle()
+            | "Read records"
+            >> beam.ParDo(ReadFileFn(self.config, self.source, self.added)).with_outputs(
+                REMOVED, ERRORS, main=KEPT
+            )
+        )
+
+
+class ApplySteps(beam.PTransform):
+    """Consecutive per-document steps -> (kept, removed, errors)."""
+
+    def __init__(self, steps: list[Step]):
+        super().__init__()
+        self.steps = steps
+
+    def expand(self, docs: beam.PCollection) -> pvalue.DoOutputsTuple:
+        return docs | beam.ParDo(StepsFn(self.steps)).with_outputs(REMOVED, ERRORS, main=KEPT)
+
+
+class MeasureLengths(beam.PTransform):
+    def __init__(self, series: str):
+        super().__init__()
+        self.series = series
+
+    def expand(self, docs: beam.PCollection) -> beam.PCollection:
+        return docs | beam.ParDo(LengthHistogramFn(self.series))

@@ -1,0 +1,79 @@
+"""Expands a pipeline's input (globs and listing files) into files, each with its reader."""
+
+from __future__ import annotations
+
+import glob
+import os
+from typing import NamedTuple
+
+from apache_beam.io.filesystems import FileSystems
+
+from dolmakit.core.errors import ConfigError
+from dolmakit.io.files import lines, open_decompressed
+from dolmakit.io.readers import READERS, Reader, reader_for
+
+
+class InputFile(NamedTuple):
+    path: str
+    format: str
+    index: int  # position in the sorted input, for progress lines
+    total: int
+
+
+def expand_inputs(
+    patterns: list[str], listing: str | None, listing_prefix: str, fmt: str, source: str
+) -> list[InputFile]:
+    """Every input file with its format, sorted; fails before launch when nothing matches."""
+    reader = READERS.get(fmt, source=source, key="input.format") if fmt != "auto" else None
+    match = _match_directories if reader and reader.reads_directories else _match
+    paths = [path for pattern in patterns for path in match(pattern, source)]
+    if listing:
+        paths += read_listing(listing, listing_prefix)
+    if not paths:
+        raise ConfigError("no input files: give input.paths or input.listing", source=source)
+    unique = sorted(set(paths))
+    return [InputFile(p, _format(p, fmt, source), i, len(unique)) for i, p in enumerate(unique)]
+
+
+def read_listing(listing: str, prefix: str) -> list[str]:
+    """Paths from a Common Crawl style listing (warc.paths.gz): one path per line, relative ones
+    joined to `prefix` (s3://commoncrawl/ for Common Crawl's own)."""
+    with open_decompressed(listing) as stream:
+        paths = [line.decode("utf-8").strip() for line in lines(stream)]
+    return [_join(prefix, path) for path in paths if path and not path.startswith("#")]
+
+
+def _match(pattern: str, source: str) -> list[str]:
+    (result,) = FileSystems.match([pattern])
+    files = [meta.path for meta in result.metadata_list if meta.size_in_bytes >= 0]
+    if not files:
+        raise ConfigError(f"no files match {pattern!r}", source=source, key="input.paths")
+    return files
+
+
+def _match_directories(pattern: str, source: str) -> list[str]:
+    """Local folders matching a glob, for readers whose input is a folder (a code checkout)."""
+    folders = [path for path in glob.glob(pattern) if os.path.isdir(path)]
+    if not folders:
+        raise ConfigError(f"no folders match {pattern!r}", source=source, key="input.paths")
+    return folders
+
+
+def _format(path: str, fmt: str, source: str) -> str:
+    if fmt != "auto":
+        return fmt
+    reader: type[Reader] | None = reader_for(path)
+    if reader is None:
+        known = ", ".join(f"{name}: {' '.join(cls.suffixes)}" for name, cls in READERS.items())
+        raise ConfigError(
+            f"cannot tell the format of {path!r}; set input.format or use one of {known}",
+            source=source,
+            key="input.format",
+        )
+    return reader.format_name
+
+
+def _join(prefix: str, path: str) -> str:
+    if "://" in path or path.startswith("/") or not prefix:
+        return path
+    return prefix.rstrip("/") + "/" + path.lstrip("/")

@@ -1,0 +1,55 @@
+"""The texts a tokenizer trains on when it is drawn from a mix: the mix's training documents
+(its include/exclude rules applied, held-out documents left out), each source weighted by its
+share of the mix, so a source that is 67% of the training tokens is about 67% of the sample."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from dolmakit.core.document import Document, ErrorRecord
+from dolmakit.core.expressions import compile_expression
+from dolmakit.io.inputs import expand_inputs
+from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.mix.config import MixConfig, SourceSpec, load_mix
+from dolmakit.mix.pipeline import rule_verdict
+from dolmakit.mix.plan import doc_hash, is_held_out
+
+LOG = logging.getLogger("dolmakit")
+
+
+def mix_texts(mix_file: str) -> Iterator[str]:
+    """Every training text of the mix, repeated by its source's weight (whole repeats plus a
+    deterministic fraction by document hash). Reads the sources twice: once to size them."""
+    config = load_mix(mix_file, require_tokenizer=False).config
+    sizes = {spec.name: sum(len(doc.text) for doc in _documents(config, spec, mix_file))
+             for spec in config.sources}  # fmt: skip
+    total = sum(sizes.values())
+    for spec in config.sources:
+        weight = _weight(spec, sizes[spec.name], total)
+        for doc in _documents(config, spec, mix_file):
+            fraction = doc_hash(config.seed, "tokenizer", spec.name, doc.id) / 2**64
+            yield from [doc.text] * (int(weight) + (fraction < weight % 1))
+
+
+def _weight(spec: SourceSpec, size: int, total: int) -> float:
+    """Copies per document: a proportion's share of the sample over the source's own share,
+    or the source's epochs."""
+    if not size:
+        return 0.0
+    if spec.proportion is not None:
+        return spec.proportion * total / size
+    return spec.epochs or 0.0
+
+
+def _documents(config: MixConfig, spec: SourceSpec, mix_file: str) -> Iterator[Document]:
+    include = [(text, compile_expression(text)) for text in spec.include]
+    exclude = [(text, compile_expression(text)) for text in spec.exclude]
+    for file in expand_inputs(spec.paths, None, "", "jsonl", mix_file):
+        for item in READERS.get(file.format)(ReadConfig(), spec.name, "").read(file.path):
+            if isinstance(item, ErrorRecord):  # the mix itself writes these to its errors/
+                LOG.warning("tokenizer sample: skipped %s: %s", item.location, item.cause)
+            if not isinstance(item, Document) or rule_verdict(item, include, exclude):
+                continue
+            if not is_held_out(config.seed, spec.name, item.id, config.held_out_fraction):
+                yield item

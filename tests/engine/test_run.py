@@ -1,0 +1,169 @@
+"""dolmakit run on the shipped sample, end to end on the local runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from conftest import REPO, SAMPLE_WARC
+from helpers import read_jsonl_dir, without_added
+
+from dolmakit.engine.run import run_pipeline
+
+PIPELINE = str(REPO / "tests" / "data" / "backbone.yaml")
+
+
+def run(tmp: Path, *overrides: str):
+    settings = [f"input.paths=[{SAMPLE_WARC}]", f"output.path={tmp}", *overrides]
+    return run_pipeline(PIPELINE, settings, [])
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    summary = run(out)
+    docs = {doc["metadata"]["url"]: doc for doc in read_jsonl_dir(out / "documents")}
+    removed = {doc["metadata"]["url"]: doc["removed"] for doc in read_jsonl_dir(out / "removed")}
+    return out, summary, docs, removed
+
+
+def test_every_record_is_accounted_for(sample_run):
+    _, summary, docs, removed = sample_run
+    totals = summary.report["totals"]
+    assert summary.ok and totals["invariant_holds"]
+    assert totals["in"] == 35  # the sample's response records
+    assert (totals["kept"], totals["removed"]) == (len(docs), len(removed))
+    assert totals["in"] == len(docs) + len(removed) + totals["errors"]
+
+
+def test_removal_reasons(sample_run):
+    removed = sample_run[3]
+    reasons = {
+        url.split("/")[2] + "/" + url.split("/")[-1]: r["reason"] for url, r in removed.items()
+    }
+    assert (
+        reasons["www.millbrook-history.example/annual-report-2023.pdf"]
+        == "non_html:application/pdf"
+    )
+    assert reasons["static.greenfinch-gardens.example/logo-16.png"] == "non_html:image/png"
+    assert reasons["www.backyard-skies.test/perseids-meetup"] == "http_status_404"
+    assert reasons["backyard-skies.test/jupiter-moons"] == "http_status_301"
+    assert reasons["www.valley-news.test/ticker-fragment"] == "empty_body"
+    assert reasons["www.spokes-and-gravel.example/export?id=4471&format=html"].startswith(
+        "binary_body"
+    )
+    assert reasons["www.cityguide-portal.example/useful-links"] == "too_few_words"
+    assert all(r["step"] in ("read", "length_filter") for r in removed.values())
+
+
+def test_charsets_are_decoded_and_recorded(sample_run):
+    docs = sample_run[2]
+    russian = docs["https://www.babushkiny-recepty.example/vypechka/pirogi-s-kapustoy.html"]
+    assert (russian["metadata"]["charset"], russian["metadata"]["charset_source"]) == (
+        "cp1251", "http_header")  # fmt: skip
+    assert "капуст" in russian["text"].lower()
+    japanese = docs["https://www.kisetsu-dayori.example/haru/sakura-kotsu.html"]
+    assert japanese["metadata"]["charset_source"] == "html_meta" and "桜" in japanese["text"]
+    lying = docs["https://www.alpine-cafe-guide.example/vienna/cafe-groessl"]
+    assert lying["metadata"]["charset_rejected"] == ["utf-8"]
+    assert "\ufffd" not in lying["text"] and "€" in lying["text"]
+
+
+def test_documents_are_dolma_shaped(sample_run):
+    docs = sample_run[2]
+    for doc in docs.values():
+        assert set(doc) == {"id", "text", "source", "added", "created", "metadata", "attributes"}
+        assert doc["source"] == "common-crawl" and doc["text"].strip()
+        assert len(doc["id"]) == 36 and doc["metadata"]["warc_record_id"].endswith(doc["id"] + ">")
+        assert doc["attributes"]["text_stats_v1__words"][0][2] >= 50
+    contact = docs["https://www.riverside-bakery.example/contact"]
+    assert "wholesale@northwind-flour.example" in contact["text"]  # main content drops the <ul>
+    assert len({doc["id"] for doc in docs.values()}) == len(docs)
+
+
+def test_report_and_resolved_config(sample_run):
+    out, summary, _, _ = sample_run
+    report = json.loads((out / "report.json").read_text())
+    assert [step["name"] for step in report["steps"]] == ["read", "text_stats_v1", "length_filter"]
+    assert report["steps"][2]["removed"]["too_few_words"] >= 3
+    histogram = report["histograms"][0]
+    assert sum(histogram["series"]["before steps"]) == report["steps"][0]["kept"]
+    assert sum(histogram["series"]["after steps"]) == report["totals"]["kept"]
+    html = (out / "report.html").read_text()
+    assert "length_filter" in html and "<svg" in html
+    config = yaml.safe_load((out / "config.yaml").read_text())
+    assert config["steps"][0]["config"] == {"short_line_chars": 30}  # defaults written out
+    assert config["read"]["html"]["main_content"] is True
+    assert "documents:" in summary.text and "report.json" in summary.text
+
+
+def test_one_and_two_workers_write_the_same_documents(sample_run, tmp_path):
+    one = run(tmp_path / "one", "run.workers=1")
+    two_out = sample_run[0]
+    assert one.report["totals"] == sample_run[1].report["totals"]
+    assert without_added(read_jsonl_dir(tmp_path / "one" / "documents")) == without_added(
+        read_jsonl_dir(two_out / "documents")
+    )
+    assert "2 workers" in sample_run[1].report["runner"] and "1 worker" in one.report["runner"]
+
+
+def test_parquet_output_holds_the_same_documents(sample_run, tmp_path):
+    run(tmp_path, "output.format=parquet")
+    table = pq.read_table(tmp_path / "documents")
+    rows = table.to_pylist()
+    by_id = {doc["id"]: doc for doc in sample_run[2].values()}
+    assert sorted(row["id"] for row in rows) == sorted(by_id)
+    row = rows[0]
+    assert row["text"] == by_id[row["id"]]["text"]
+    assert json.loads(row["metadata"]) == by_id[row["id"]]["metadata"]
+    assert dict(row["attributes"]).keys() == by_id[row["id"]]["attributes"].keys()
+
+
+def test_dolma_jsonl_output_reads_back_as_input(sample_run, tmp_path):
+    first = sample_run[0]
+    again = run_pipeline(
+        PIPELINE, [f"input.paths=[{first}/documents/*.jsonl.gz]", f"output.path={tmp_path}"], []
+    )
+    assert again.report["totals"]["in"] == again.report["totals"]["kept"] == len(sample_run[2])
+    assert without_added(read_jsonl_dir(tmp_path / "documents")) == without_added(
+        read_jsonl_dir(first / "documents")
+    )
+
+
+def test_a_rerun_replaces_the_previous_outputs(tmp_path):
+    stale = tmp_path / "documents" / "part-00007-of-00009.jsonl.gz"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    run(tmp_path, "run.workers=1")
+    assert not stale.exists()
+
+
+def test_every_shared_capture_through_the_pipeline(shared_warc_dir, tmp_path):
+    """Real WARC/WET traps (WARC/0.18, EUC-JP, a clipped record, chunked bodies) end to end."""
+    inputs = sorted(str(p) for p in shared_warc_dir.glob("*.gz") if ".wat." not in p.name)
+    summary = run_pipeline(
+        PIPELINE,
+        [f"input.paths=[{', '.join(inputs)}]", f"output.path={tmp_path}", "run.workers=2"],
+        [],
+    )
+    totals = summary.report["totals"]
+    assert totals["invariant_holds"] and totals["in"] == 86 + 1  # 86 WARC responses, 1 WET page
+    errors = read_jsonl_dir(tmp_path / "errors")
+    assert [(e["kind"], Path(e["file"]).name) for e in errors] == [
+        ("truncated_record", "resiliparse_clipped.warc.gz")
+    ]
+    assert totals["errors"] == 1 and summary.ok  # 1/87 is within max_error_fraction 0.05
+
+
+def test_zstd_output_reads_back(sample_run, tmp_path):
+    run(tmp_path, "output.compression=zstd")
+    files = sorted((tmp_path / "documents").glob("*.jsonl.zst"))
+    assert files and not list((tmp_path / "documents").glob("*.gz"))
+    again = run_pipeline(
+        PIPELINE, [f"input.paths=[{tmp_path}/documents/*.jsonl.zst]",
+                   f"output.path={tmp_path}/again"], []
+    )  # fmt: skip
+    assert again.report["totals"]["in"] == len(sample_run[2])
