@@ -75,7 +75,7 @@ def test_same_documents_for_any_worker_count_and_input_order(tmp_path):
 
 
 def near_duplicate_corpus() -> list[dict]:
-    from test_minhash_dedup import article, edited
+    from dedup.test_minhash_dedup import article, edited
 
     docs = []
     for i in range(12):

@@ -135,7 +135,7 @@ def test_apply_override_creates_missing_sections():
 
 
 def test_shipped_pipelines_resolve():
-    paths = sorted((Path(__file__).resolve().parents[1] / "pipelines").glob("*.yaml"))
+    paths = sorted((Path(__file__).resolve().parents[2] / "pipelines").glob("*.yaml"))
     assert len(paths) >= 7  # commoncrawl and the six other LLaMA sources
     for path in paths:
         assert load_pipeline(path).steps, path
