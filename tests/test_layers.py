@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dolmakit"
 
 # lowest first; the README's Layout section describes each
 LAYERS = [
-    "core", "text", "extract", "io", "report", "models", "taggers", "filters", "dedup",
+    "core", "presets", "text", "extract", "io", "report", "models", "taggers", "filters", "dedup",
     "sources", "engine", "lm", "classifier", "tokens", "mix", "model", "cli",
 ]  # fmt: skip
 

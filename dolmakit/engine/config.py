@@ -17,6 +17,7 @@ from dolmakit.core.errors import ConfigError
 from dolmakit.core.schema import from_data, to_data
 from dolmakit.core.steps import STEPS, Step
 from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.presets import packaged_preset_file, packaged_preset_types
 
 
 @dataclass
@@ -38,7 +39,8 @@ class StepSpec:
     type: str
     # label in the report and attribute prefix (`<name>__<key>`); defaults to the type
     name: str | None = None
-    # named settings from taggers/<type>.yaml (e.g. c4 vs datatrove values); config overrides
+    # named settings from dolmakit/presets/<type>.yaml or a project's taggers/<type>.yaml
+    # (e.g. c4 vs datatrove values); config overrides them
     preset: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -149,23 +151,42 @@ def _build_step(spec: StepSpec, index: int, source: str) -> Step:
 
 
 def load_preset(step_type: str, preset: str, source: str, key: str) -> dict[str, Any]:
-    """The settings named `preset` in taggers/<step_type>.yaml."""
-    path = next((p for p in _preset_paths(step_type, source) if p.is_file()), None)
-    if path is None:
-        raise ConfigError(f"no presets file taggers/{step_type}.yaml", source=source, key=key)
-    presets = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """The settings named `preset` for a step type: dolmakit's packaged presets, overridden or
+    extended by a project's own taggers/<step_type>.yaml."""
+    files = [p for p in _project_preset_files(step_type, source) if p.is_file()]
+    packaged = packaged_preset_file(step_type)
+    if packaged.is_file():
+        files.append(packaged)
+    if not files:
+        known = ", ".join(packaged_preset_types())
+        raise ConfigError(f"{step_type} has no presets (step types with presets: {known})",
+                          source=source, key=key)  # fmt: skip
+    presets: dict[str, Any] = {}
+    for path in reversed(files):  # the nearest file wins
+        presets.update(_read_presets(path, source, key))
     if preset not in presets:
         known = ", ".join(sorted(presets)) or "(none)"
-        raise ConfigError(f"unknown preset {preset!r} in {path}; known: {known}", source=source,
-                          key=key)  # fmt: skip
+        raise ConfigError(f"unknown preset {preset!r} of {step_type}; known: {known}",
+                          source=source, key=key)  # fmt: skip
     return presets[preset] or {}
 
 
-def _preset_paths(step_type: str, source: str) -> list[Path]:
-    """taggers/ of the working directory, of the pipeline's project, of dolmakit's source tree."""
+def _project_preset_files(step_type: str, source: str) -> list[Path]:
+    """taggers/<step_type>.yaml of the working directory, then of the pipeline's project (the
+    folder above the pipeline file's)."""
     name = Path("taggers") / f"{step_type}.yaml"
-    roots = [Path.cwd(), Path(source).resolve().parent.parent, Path(__file__).resolve().parents[2]]
+    roots = dict.fromkeys([Path.cwd().resolve(), Path(source).resolve().parent.parent])
     return [root / name for root in roots]
+
+
+def _read_presets(path: Path, source: str, key: str) -> dict[str, Any]:
+    try:
+        presets = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}", source=source, key=key) from None
+    if not isinstance(presets, dict):
+        raise ConfigError(f"{path} must map preset names to settings", source=source, key=key)
+    return presets
 
 
 def apply_override(data: dict[str, Any], override: str, source: str) -> None:

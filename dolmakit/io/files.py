@@ -19,13 +19,17 @@ import zstandard
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from dolmakit.presets import packaged_path
+
 # what a damaged compressed stream raises, across the formats
 DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error, zstandard.ZstdError)
 
 
 @contextmanager
 def open_decompressed(path: str) -> Iterator[BinaryIO]:
-    """The file's bytes, decompressed by its suffix (.gz, .bz2, .zst/.zstd) or as they are."""
+    """The file's bytes, decompressed by its suffix (.gz, .bz2, .zst/.zstd) or as they are; a
+    `dolmakit:` path is a file packaged in dolmakit.presets."""
+    path = packaged_path(path)
     lower = path.lower()
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
         if lower.endswith(".gz"):
@@ -37,6 +41,11 @@ def open_decompressed(path: str) -> Iterator[BinaryIO]:
             yield io.BufferedReader(reader)
         else:
             yield raw
+
+
+def file_exists(path: str) -> bool:
+    """Whether open_decompressed can open `path` (any Beam filesystem, or a packaged file)."""
+    return FileSystems.exists(packaged_path(path))
 
 
 def lines(stream: BinaryIO) -> Iterator[bytes]:

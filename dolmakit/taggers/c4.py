@@ -22,12 +22,11 @@ import re
 from dataclasses import dataclass, field
 
 import punkt
-from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.document import Document, Removed, Span, whole_document
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.steps import Step, Tagger, register_step
-from dolmakit.io.files import open_decompressed
+from dolmakit.io.files import file_exists, open_decompressed
 
 _CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
 _ELLIPSIS = "..."
@@ -150,7 +149,7 @@ class C4Quality(Tagger):
         if config.sentence_model not in punkt.available_languages():
             known = ", ".join(punkt.available_languages())
             raise ConfigError(f"unknown sentence_model {config.sentence_model!r}; known: {known}")
-        if config.bad_words_file and not FileSystems.exists(config.bad_words_file):
+        if config.bad_words_file and not file_exists(config.bad_words_file):
             raise ConfigError(f"bad_words_file {config.bad_words_file!r} does not exist")
         self._sentences = self._bad_words = None
 

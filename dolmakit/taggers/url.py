@@ -20,12 +20,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from apache_beam.io.filesystems import FileSystems
-
 from dolmakit.core.document import Document, Span, whole_document
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.steps import Tagger, register_step
-from dolmakit.io.files import lines, open_decompressed
+from dolmakit.io.files import file_exists, lines, open_decompressed
 
 # hostnames every hosts file lists for the machine itself
 _HOSTS_FILE_NAMES = frozenset(
@@ -75,7 +73,7 @@ class UrlFilterTagger(Tagger):
             )
         for key, paths in lists.items():
             for path in paths:
-                if not FileSystems.exists(path):
+                if not file_exists(path):
                     raise ConfigError(f"no such list file: {path}", key=key)
         self.domains: set[str] | None = None
         self.words: frozenset[str] = frozenset()

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from dolmakit.core.errors import ConfigError
-from dolmakit.engine.config import apply_override, load_pipeline
+from dolmakit.engine.config import apply_override, load_pipeline, load_preset
 from dolmakit.filters.attribute_filter import FilterConfig
 from dolmakit.taggers.stats import TextStatsConfig
 
@@ -156,7 +156,25 @@ def test_presets_from_taggers_folder(tmp_path, monkeypatch):
     message = config_error(tmp_path, {**BASE, "steps": [{"type": "text_stats_v1", "preset": "x"}]})
     assert "unknown preset 'x'" in message and "fineweb, strict" in message
     message = config_error(tmp_path, {**BASE, "steps": [{"type": "exact_dedup", "preset": "x"}]})
-    assert "no presets file taggers/exact_dedup.yaml" in message
+    assert message.endswith(
+        "exact_dedup has no presets (step types with presets: c4_lines_v1, filter, "
+        "pii_mask_v1, stackexchange_sites)"
+    )
+
+
+def test_a_project_preset_replaces_the_packaged_one_of_its_name(tmp_path):
+    (tmp_path / "taggers").mkdir()
+    (tmp_path / "taggers" / "filter.yaml").write_text(
+        "url: {remove_if: {mine: 'url_filter_v1__blocked_domain > 5'}}\n"
+        "extra: {remove_if: {other: 'x__y > 1'}}\n"
+    )
+    source = str(tmp_path / "pipelines" / "p.yaml")
+    assert load_preset("filter", "url", source, "k") == {
+        "remove_if": {"mine": "url_filter_v1__blocked_domain > 5"}
+    }
+    assert load_preset("filter", "extra", source, "k") == {"remove_if": {"other": "x__y > 1"}}
+    packaged = load_preset("filter", "gopher_quality", source, "k")
+    assert packaged == load_preset("filter", "gopher_quality", "/elsewhere/p.yaml", "k")
 
 
 def test_unknown_input_format_lists_the_readers(tmp_path):

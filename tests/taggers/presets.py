@@ -1,4 +1,4 @@
-"""Filter presets of taggers/filter.yaml, loaded the way a pipeline loads them."""
+"""Filter presets of dolmakit/presets/filter.yaml, loaded the way a pipeline loads them."""
 
 from __future__ import annotations
 

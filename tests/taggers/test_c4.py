@@ -7,6 +7,7 @@ from dolmakit.core.document import Document, Removed
 from dolmakit.core.errors import ConfigError
 from dolmakit.engine.config import load_pipeline, load_preset
 from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
+from dolmakit.presets import PRESETS_DIR
 from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -183,9 +184,9 @@ def test_c4_config_errors(tmp_path):
 
 
 def test_every_shipped_preset_resolves_in_a_pipeline(tmp_path):
-    presets = yaml.safe_load((REPO / "taggers" / "c4_lines_v1.yaml").read_text())
+    presets = yaml.safe_load((PRESETS_DIR / "c4_lines_v1.yaml").read_text())
     steps = [{"type": "c4_lines_v1", "name": f"lines_{p}", "preset": p} for p in presets]
-    filters = yaml.safe_load((REPO / "taggers" / "filter.yaml").read_text())
+    filters = yaml.safe_load((PRESETS_DIR / "filter.yaml").read_text())
     steps += [{"type": "filter", "name": p, "preset": p} for p in filters]
     data = {"name": "t", "input": {"paths": ["x"]}, "output": {"path": "o"}, "steps": steps}
     path = tmp_path / "pipeline.yaml"

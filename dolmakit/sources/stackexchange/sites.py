@@ -1,9 +1,10 @@
 """`stackexchange_sites`: keeps the posts of chosen sites, removes the others as `site_<name>`.
 
 LLaMA "kept the data from the 28 largest websites" without naming them; the preset `largest_28`
-in taggers/stackexchange_sites.yaml is such a list. The step runs on posts, before threading, so
-other sites' posts are not shuffled; their files are still read (the report then says what was
-left out, site by site): to skip a site without reading it, leave its folder out of input.paths.
+in dolmakit/presets/stackexchange_sites.yaml is such a list. The step runs on posts, before
+threading, so other sites' posts are not shuffled; their files are still read (the report then
+says what was left out, site by site): to skip a site without reading it, leave its folder out of
+input.paths.
 """
 
 from __future__ import annotations
