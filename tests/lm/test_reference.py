@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from dolmakit.core.errors import FatalError
+from dolmakit.io.texts import read_texts
 from dolmakit.lm import reference
-from dolmakit.lm.cutoffs import iter_documents
 from dolmakit.models.kenlm import LanguageModel
 
 from .conftest import BOILERPLATE
@@ -62,7 +62,7 @@ def held_out_prose(tmp_path_factory) -> list[str]:
         split = reference.write_split(tmp_path_factory.mktemp("reference"))
     except FatalError as error:  # no npm or no network: the corpora cannot be fetched
         pytest.skip(f"reference corpora unavailable: {error}")
-    return list(iter_documents([split.held_out_file]))
+    return list(read_texts([split.held_out_file]))
 
 
 def test_prose_boilerplate_and_code_are_far_apart(held_out_prose):
@@ -70,7 +70,7 @@ def test_prose_boilerplate_and_code_are_far_apart(held_out_prose):
     medians = {
         name: statistics.median(map(model.perplexity, documents))
         for name, documents in (("prose", held_out_prose),
-                                ("boilerplate", list(iter_documents([BOILERPLATE]))),
+                                ("boilerplate", list(read_texts([BOILERPLATE]))),
                                 ("code", source_code_documents()))
     }  # fmt: skip
     print("median perplexities:", medians)
