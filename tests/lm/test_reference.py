@@ -15,13 +15,13 @@ import yaml
 from dolmakit.core.errors import FatalError
 from dolmakit.io.texts import read_texts
 from dolmakit.lm import reference
-from dolmakit.models.kenlm import LanguageModel
+from dolmakit.models.kenlm import LanguageModel, default_model_dir
 
 from .conftest import BOILERPLATE
 
 
 def test_the_default_model_folder_holds_the_files_the_tagger_reads():
-    folder = reference.default_model_dir()
+    folder = default_model_dir()
     for name in ("en.sp.model", "en.arpa.bin", "en.json", "cutoffs.json"):
         assert (folder / name).is_file(), name
     metadata = json.loads((folder / "en.json").read_text())
@@ -66,7 +66,7 @@ def held_out_prose(tmp_path_factory) -> list[str]:
 
 
 def test_prose_boilerplate_and_code_are_far_apart(held_out_prose):
-    model = LanguageModel.load(reference.default_model_dir(), "en")
+    model = LanguageModel.load(default_model_dir(), "en")
     medians = {
         name: statistics.median(map(model.perplexity, documents))
         for name, documents in (("prose", held_out_prose),
