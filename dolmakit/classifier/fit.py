@@ -11,9 +11,9 @@ Choices, each recorded in metrics.json:
 - exact duplicates (after `prepare_text`) and documents that prepare to nothing are dropped;
 - classes are balanced by deterministically down-sampling the larger one (fastText has no class
   weights, and a balanced held-out set keeps precision and F1 meaningful);
-- the held-out split is by a hash of each example's `group` (a file's document id or text; the
-  recipe groups chunks of one source document), so it does not move with the seed or parameters
-  and chunks of one document never straddle it;
+- the held-out split is by the stable hash (dolmakit.core.hashing) of each example's `group` (a
+  file's document id or text; the recipe groups chunks of one source document), so it does not
+  move with the seed or parameters and chunks of one document never straddle it;
 - training uses one thread by default: fastText's Hogwild updates with several threads are not
   bit-reproducible, while one thread with a fixed seed gives the same model every time.
 """
@@ -35,6 +35,7 @@ from typing import Any
 import fasttext
 
 from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.core.hashing import in_fraction, stable_hash
 from dolmakit.models.quality import (
     LABEL_PREFIX,
     MAX_CHARS,
@@ -99,13 +100,8 @@ def examples_from(paths: Iterable[str], label: str, option: str) -> list[Example
     return [Example(doc.text, label, doc.id or doc.text) for doc in read_documents(paths, option)]
 
 
-def stable_fraction(key: str) -> float:
-    """A stable pseudo-random number in [0, 1) for key (the same on every machine and run)."""
-    return int(hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:15], 16) / 16**15
-
-
 def is_heldout(group: str, fraction: float) -> bool:
-    return stable_fraction(f"heldout:{group}") < fraction
+    return in_fraction(f"heldout:{group}", fraction)
 
 
 def fasttext_line(label: str, prepared: str) -> str:
@@ -142,14 +138,14 @@ def _balanced(examples: list[Example]) -> list[Example]:
     chosen = {
         id(e)
         for group in by_label.values()
-        for e in sorted(group, key=lambda e: stable_fraction(f"balance:{e.text}"))[:size]
+        for e in sorted(group, key=lambda e: stable_hash(f"balance:{e.text}"))[:size]
     }
     return [e for e in examples if id(e) in chosen]
 
 
 def _shuffled(examples: list[Example], seed: int) -> list[Example]:
     # SGD sees the classes interleaved; a sort by a seeded hash is the same on every machine
-    return sorted(examples, key=lambda e: stable_fraction(f"shuffle:{seed}:{e.text}"))
+    return sorted(examples, key=lambda e: stable_hash(f"shuffle:{seed}:{e.text}"))
 
 
 def _by_label(examples: list[Example]) -> dict[str, int]:

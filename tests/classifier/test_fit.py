@@ -109,7 +109,7 @@ def test_a_bad_jsonl_line_names_file_and_line(tmp_path: Path):
 
 def test_heldout_split_is_by_group_and_near_the_fraction():
     groups = [f"g{i}" for i in range(10_000)]
-    assert sum(is_heldout(g, 0.1) for g in groups) == pytest.approx(1000, abs=100)
+    assert sum(is_heldout(g, 0.1) for g in groups) == 961
     examples = [
         Example(f"text {token(i)}", POSITIVE if i % 2 else NEGATIVE, f"g{i // 10}")
         for i in range(2000)
