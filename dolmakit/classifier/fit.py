@@ -4,17 +4,16 @@ The CCNet/LLaMA recipe: a supervised linear fastText model over word uni- and bi
 probability of `hq` becomes a document score. Training and inference share `prepare_text`, so the
 model sees at inference exactly the kind of line it was trained on.
 
-Inputs (`read_documents`): a Dolma JSON lines file (.jsonl/.json/.ndjson, optionally .gz, .zst,
-.bz2) gives one document per line (its `text`); any other file is plain UTF-8 text with one
-document per blank-line-separated block; a folder gives every file under it.
+Inputs are read by dolmakit.io.texts: a Dolma JSON lines file gives one document per line (its
+`text`), any other file one document per blank-line-separated block, a folder every file under it.
 
 Choices, each recorded in metrics.json:
 - exact duplicates (after `prepare_text`) and documents that prepare to nothing are dropped;
 - classes are balanced by deterministically down-sampling the larger one (fastText has no class
   weights, and a balanced held-out set keeps precision and F1 meaningful);
-- the held-out split is by a hash of each example's `group` (a file's document id or text; the
-  recipe groups chunks of one source document), so it does not move with the seed or parameters
-  and chunks of one document never straddle it;
+- the held-out split is by the stable hash (dolmakit.core.hashing) of each example's `group` (a
+  file's document id or text; the recipe groups chunks of one source document), so it does not
+  move with the seed or parameters and chunks of one document never straddle it;
 - training uses one thread by default: fastText's Hogwild updates with several threads are not
   bit-reproducible, while one thread with a fixed seed gives the same model every time.
 """
@@ -25,7 +24,6 @@ import ctypes
 import ctypes.util
 import hashlib
 import json
-import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from typing import Any
 import fasttext
 
 from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.core.hashing import in_fraction, stable_hash
 from dolmakit.models.quality import (
     LABEL_PREFIX,
     MAX_CHARS,
@@ -89,85 +88,20 @@ class Dataset:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
-def read_documents(path: str | Path, option: str = "input") -> Iterator[tuple[str, str]]:
-    """(group, text) for each document of a file or folder; see the module docstring."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        for file in files:
-            yield from read_documents(file, option)
-    elif not path.is_file():
-        raise ConfigError("no such file or folder", source=str(path), key=option)
-    elif path.name.lower().endswith(_jsonl_suffixes()):
-        yield from _jsonl_documents(path)
-    else:
-        yield from _text_blocks(path)
-
-
-def _jsonl_suffixes() -> tuple[str, ...]:
-    # dolmakit.io imports Beam (half a second): only when inputs are read, not on every CLI start
-    from dolmakit.io.jsonl import JsonlReader
-
-    return JsonlReader.suffixes
-
-
-def _jsonl_documents(path: Path) -> Iterator[tuple[str, str]]:
-    from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
-
-    number = 0
-    try:
-        with open_decompressed(str(path)) as stream:
-            for number, line in enumerate(lines(stream), start=1):
-                if not line.strip():
-                    continue
-                row = _json_row(line, path, number)
-                yield str(row.get("id") or _digest(row["text"])), row["text"]
-    except DECOMPRESSION_ERRORS as error:
-        raise FatalError(f"{path}: cannot read after line {number}: {error}") from error
-
-
-def _json_row(line: bytes, path: Path, number: int) -> dict[str, Any]:
-    try:
-        row = json.loads(line)
-    except ValueError as error:
-        raise FatalError(f"{path}:{number}: not JSON: {error}") from error
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-        raise FatalError(f"{path}:{number}: a line must be a JSON object with a 'text' string")
-    return row
-
-
-def _text_blocks(path: Path) -> Iterator[tuple[str, str]]:
-    from dolmakit.io.files import DECOMPRESSION_ERRORS, open_decompressed
-
-    try:
-        with open_decompressed(str(path)) as stream:
-            text = stream.read().decode("utf-8", errors="replace")
-    except DECOMPRESSION_ERRORS as error:
-        raise FatalError(f"{path}: cannot read: {error}") from error
-    for block in map(str.strip, re.split(r"\n[ \t\r]*\n", text)):
-        if block:
-            yield _digest(block), block
-
-
 def examples_from(paths: Iterable[str], label: str, option: str) -> list[Example]:
-    """Every document of the given files or folders as an example with `label`."""
+    """Every document of the given files or folders as an example with `label`, grouped by its
+    id (its text where it has none)."""
+    # dolmakit.io imports Beam (half a second): only when inputs are read, not on every CLI start
+    from dolmakit.io.texts import read_documents
+
     paths = list(paths)
     if not paths:
         raise ConfigError("give at least one file or folder", key=option)
-    return [Example(text, label, group) for p in paths for group, text in read_documents(p, option)]
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def stable_fraction(key: str) -> float:
-    """A stable pseudo-random number in [0, 1) for key (the same on every machine and run)."""
-    return int(hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:15], 16) / 16**15
+    return [Example(doc.text, label, doc.id or doc.text) for doc in read_documents(paths, option)]
 
 
 def is_heldout(group: str, fraction: float) -> bool:
-    return stable_fraction(f"heldout:{group}") < fraction
+    return in_fraction(f"heldout:{group}", fraction)
 
 
 def fasttext_line(label: str, prepared: str) -> str:
@@ -204,14 +138,14 @@ def _balanced(examples: list[Example]) -> list[Example]:
     chosen = {
         id(e)
         for group in by_label.values()
-        for e in sorted(group, key=lambda e: stable_fraction(f"balance:{e.text}"))[:size]
+        for e in sorted(group, key=lambda e: stable_hash(f"balance:{e.text}"))[:size]
     }
     return [e for e in examples if id(e) in chosen]
 
 
 def _shuffled(examples: list[Example], seed: int) -> list[Example]:
     # SGD sees the classes interleaved; a sort by a seeded hash is the same on every machine
-    return sorted(examples, key=lambda e: stable_fraction(f"shuffle:{seed}:{e.text}"))
+    return sorted(examples, key=lambda e: stable_hash(f"shuffle:{seed}:{e.text}"))
 
 
 def _by_label(examples: list[Example]) -> dict[str, int]:

@@ -41,7 +41,8 @@ from typing import Any
 
 from resiliparse.extract.html2text import extract_plain_text
 
-from dolmakit.classifier.fit import NEGATIVE, POSITIVE, Example, is_heldout, stable_fraction
+from dolmakit.classifier.fit import NEGATIVE, POSITIVE, Example, is_heldout
+from dolmakit.core.hashing import stable_hash
 from dolmakit.io import corpora
 from dolmakit.text.normalize import normalize_for_dedup
 
@@ -202,7 +203,7 @@ def _campaign(message: Message) -> str:
 
 def _shuffled_lengths(examples: list[Example]) -> list[int]:
     """Word counts of the examples in a fixed pseudo-random order, to draw chunk sizes from."""
-    order = sorted(range(len(examples)), key=lambda i: stable_fraction(f"length:{i}"))
+    order = sorted(range(len(examples)), key=lambda i: stable_hash(f"length:{i}"))
     return [len(examples[i].text.split()) for i in order]
 
 

@@ -41,7 +41,8 @@ from dolmakit.core.logs import configure as configure_logging
     help="A setting applied to every mix file, e.g. --set budget_tokens=7000.",
 )
 @click.option("--eval", "eval_specs", multiple=True, metavar="NAME=FILE",
-              help="A text every mix is evaluated on (Dolma JSONL or plain lines), e.g. "
+              help="Texts every mix is evaluated on (Dolma JSONL, or plain text with one "
+                   "text per blank-line-separated block), e.g. "
                    "--eval clean=books.jsonl.gz; repeat a NAME to add files to it.")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="Only print the table.")
 def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, vocab_size: int,

@@ -74,7 +74,7 @@ def train(corpus, language, out_dir, order, vocab_size, prune, memory, no_quanti
 
 
 @lm.command()
-@click.argument("sample", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("sample", nargs=-1, required=True)
 @click.option(
     "--models",
     "model_dir",
@@ -92,8 +92,9 @@ def train(corpus, language, out_dir, order, vocab_size, prune, memory, no_quanti
     help="Percentiles of the head and tail cutoffs (CCNet's: 30 60).",
 )
 def cutoffs(sample, model_dir, language, percentiles) -> None:
-    """Compute head/tail cutoffs from SAMPLE documents (Dolma JSONL(.gz), or text files with one
-    document per blank-line-separated block) into <models>/cutoffs.json."""
+    """Compute head/tail cutoffs from SAMPLE documents (Dolma JSONL, plain text files with one
+    document per blank-line-separated block, or folders of them; local or gs://) into
+    <models>/cutoffs.json."""
     from dolmakit.lm.cutoffs import compute_cutoffs
 
     entry = compute_cutoffs(model_dir, language, sample, tuple(percentiles))
@@ -137,11 +138,11 @@ def build_reference(out_dir, work_dir) -> None:
 
 
 def _held_out_median(model_dir: Path, held_out: Path) -> float:
-    from dolmakit.lm.cutoffs import iter_documents
+    from dolmakit.io.texts import read_texts
     from dolmakit.models.kenlm import LanguageModel
 
     model = LanguageModel.load(model_dir, "en")
-    scores = [pp for pp in map(model.perplexity, iter_documents([held_out])) if pp is not None]
+    scores = [pp for pp in map(model.perplexity, read_texts([held_out])) if pp is not None]
     return round(statistics.median(scores), 1)
 
 

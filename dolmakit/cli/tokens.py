@@ -23,9 +23,9 @@ def tokenizer() -> None:
               help="Train on a sample of this mix's training documents, weighted as the mix "
                    "weights its sources (instead of --input).")  # fmt: skip
 @click.option("--input", "inputs", multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="Dolma JSONL (.jsonl/.json[.gz|.zst|.bz2], the text field) or plain text "
-                   "(one text per line). Repeatable.")  # fmt: skip
+              help="Dolma JSONL (.jsonl/.json[.gz|.zst|.bz2], the text field), plain text "
+                   "(one text per blank-line-separated block) or a folder of them. "
+                   "Repeatable.")  # fmt: skip
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for tokenizer.model and tokenizer.vocab.")  # fmt: skip
 @click.option("--vocab-size", default=DEFAULT_VOCAB_SIZE, show_default=True, type=int)
@@ -36,15 +36,15 @@ def train(mix_file: str | None, inputs: tuple[str, ...], out_dir: str, vocab_siz
           sample_chars: int, seed: int) -> None:  # fmt: skip
     """Train a SentencePiece BPE tokenizer with LLaMA's settings and the PII mask tokens, on
     --input files or on a sample drawn from a --mix."""
+    from dolmakit.io.texts import read_texts
     from dolmakit.mix.sample import mix_texts
-    from dolmakit.tokens.texts import read_texts
     from dolmakit.tokens.tokenizer import Tokenizer, train_tokenizer
 
     if bool(mix_file) == bool(inputs):
         raise click.UsageError("give --mix MIX.yaml or --input FILE..., not both")
     started = time.perf_counter()
     kept: list[str] = []
-    source = mix_texts(mix_file) if mix_file else read_texts(inputs)
+    source = mix_texts(mix_file) if mix_file else read_texts(inputs, "--input")
     texts = _keep_first(source, kept, CHECK_TEXTS)
     model = train_tokenizer(texts, out_dir, vocab_size, sample_chars, seed)
     seconds = time.perf_counter() - started

@@ -3,7 +3,6 @@ so a failed run never leaves a file that looks complete."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -12,6 +11,7 @@ import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.hashing import in_fraction
 
 PARQUET_SCHEMA = pa.schema(
     [
@@ -86,8 +86,7 @@ def parquet_row(doc: Document) -> dict[str, Any]:
 
 def in_sample(item: Removed, rate: float) -> bool:
     """A deterministic sample by document id, the same on every runner and worker count."""
-    digest = hashlib.blake2b(item.doc.id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") < rate * 2**64
+    return in_fraction(item.doc.id, rate)
 
 
 def _to_json(item: Document | Removed | ErrorRecord) -> str:

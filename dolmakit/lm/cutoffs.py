@@ -10,14 +10,13 @@ statistics, so each model folder carries its own `cutoffs.json`:
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from dolmakit.core.errors import FatalError
+from dolmakit.io.texts import read_texts
 from dolmakit.models.cutoffs import write_cutoffs
 from dolmakit.models.kenlm import LanguageModel
 
@@ -29,13 +28,14 @@ def compute_cutoffs(
     percentiles: tuple[float, float] = (30, 60),
     source: str | None = None,
 ) -> dict:
-    """Scores the sample documents, and writes (merging other languages) and returns the
+    """Scores the sample documents (read by dolmakit.io.texts: a JSONL line's `text`, a plain
+    text file's blank-line-separated blocks), and writes (merging other languages) and returns the
     language's entry of <model_dir>/cutoffs.json; `source` describes the sample (default: the
     file names)."""
     if not 0 <= percentiles[0] < percentiles[1] <= 100:
         raise FatalError(f"percentiles must be increasing, within 0..100: {percentiles}")
     model = LanguageModel.load(model_dir, language)
-    scores = [pp for pp in map(model.perplexity, iter_documents(sample_files)) if pp is not None]
+    scores = [pp for pp in map(model.perplexity, read_texts(sample_files)) if pp is not None]
     if not scores:
         raise FatalError(f"no document with text in {', '.join(map(str, sample_files))}")
     head, tail = np.percentile(np.array(scores), percentiles)
@@ -48,46 +48,3 @@ def compute_cutoffs(
     }
     write_cutoffs(Path(model_dir), {language: entry})
     return entry
-
-
-def iter_documents(paths: Sequence[str | Path]) -> Iterator[str]:
-    """Texts of the documents in Dolma JSONL(.gz) files (their `text`) or plain-text files (one
-    document per block of lines separated by a blank line, optionally gzipped)."""
-    for path in map(Path, paths):
-        if not path.is_file():
-            raise FatalError(f"sample file {path} not found")
-        yield from (_jsonl_texts if _is_jsonl(path) else _text_blocks)(path)
-
-
-def _is_jsonl(path: Path) -> bool:
-    name = path.name.removesuffix(".gz")
-    return name.endswith((".jsonl", ".json"))
-
-
-def _open(path: Path):
-    opener = gzip.open if path.suffix == ".gz" else open
-    return opener(path, "rt", encoding="utf-8", errors="replace")
-
-
-def _jsonl_texts(path: Path) -> Iterator[str]:
-    with _open(path) as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line).get("text") or ""
-            except (json.JSONDecodeError, AttributeError) as error:
-                raise FatalError(f"{path}:{number} is not a JSON document: {error}") from error
-
-
-def _text_blocks(path: Path) -> Iterator[str]:
-    block: list[str] = []
-    with _open(path) as stream:
-        for line in stream:
-            if line.strip():
-                block.append(line.rstrip("\n"))
-            elif block:
-                yield "\n".join(block)
-                block = []
-    if block:
-        yield "\n".join(block)

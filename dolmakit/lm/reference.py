@@ -17,7 +17,6 @@ needs no build step; `dolmakit lm build-reference --out dolmakit/data/lm` rebuil
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import re
 import time
@@ -25,16 +24,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dolmakit.core.hashing import in_fraction
 from dolmakit.io import corpora
 from dolmakit.lm.build import TrainedModel, train_language_model
 from dolmakit.lm.cutoffs import compute_cutoffs
 
 LANGUAGE = "en"
 SOURCES = ("sotu", "brown")
-HELD_OUT_PER_MILLE = 50  # ~5% of documents, chosen by a hash of their id: stable across runs
+HELD_OUT_FRACTION = 0.05  # of documents, chosen by the stable hash of their id
 # What the model is built with. Pruning singleton 2- to 4-grams and 5-grams seen twice or less
-# (and the trie's pointer compression) shrinks the quantized binary from 43 MB to 3.6 MB, so it
-# ships in the package; held-out prose perplexity rises ~9% (194 -> 212) and boilerplate and
+# (and the trie's pointer compression) shrinks the quantized binary from ~43 MB to 3.5 MB, so it
+# ships in the package; held-out prose perplexity rises ~8% (194 -> 209) and boilerplate and
 # source code stay 9-17x above prose either way. Vocabulary size: see train.DEFAULT_VOCAB_SIZE.
 REFERENCE_SETTINGS = {"order": 5, "vocab_size": 12_000, "prune": (0, 1, 1, 2)}
 PARAGRAPH_CHARS = 400  # SOTU speeches are one line each; cut them into paragraph-sized lines
@@ -56,8 +56,9 @@ def documents() -> Iterator[ReferenceDocument]:
 
 
 def is_held_out(doc_id: str) -> bool:
-    digest = hashlib.sha256(doc_id.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % 1000 < HELD_OUT_PER_MILLE
+    # the classifier recipe splits the same documents by the same key at a larger fraction
+    # (0.1), so a document held out here is held out of the default quality model's training too
+    return in_fraction(f"heldout:{doc_id}", HELD_OUT_FRACTION)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -123,7 +124,7 @@ def build_reference(out_dir: Path, work_dir: Path | None = None) -> ReferenceBui
     model = train_language_model([split.train_file], LANGUAGE, out_dir, **REFERENCE_SETTINGS)
     source = (
         f"{split.held_out_documents} held-out documents of {' and '.join(SOURCES)}"
-        f" (sha256 of the id mod 1000 < {HELD_OUT_PER_MILLE})"
+        f" (dolmakit.core.hashing.in_fraction('heldout:<id>', {HELD_OUT_FRACTION}))"
     )
     cutoffs = compute_cutoffs(out_dir, LANGUAGE, [split.held_out_file], source=source)
     return ReferenceBuild(split, model, cutoffs, time.perf_counter() - start)

@@ -14,11 +14,11 @@ a few thousand documents of skewed lengths: too loose for 2% on epochs over 1M t
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 
 from dolmakit.core.errors import ConfigError
+from dolmakit.core.hashing import in_fraction, stable_hash
 from dolmakit.mix.config import MixConfig
 
 BUCKET_BITS = 16
@@ -27,13 +27,15 @@ TRAIN, HELD_OUT = "train", "heldout"
 
 def doc_hash(seed: int, purpose: str, source: str, doc_id: str, repeat: int = 0) -> int:
     """A 64-bit hash, stable across processes, platforms and Python versions."""
-    key = f"{seed}\x1f{purpose}\x1f{source}\x1f{doc_id}\x1f{repeat}"
-    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+    return stable_hash(_doc_key(seed, purpose, source, doc_id, repeat))
 
 
 def is_held_out(seed: int, source: str, doc_id: str, fraction: float) -> bool:
-    return fraction > 0 and doc_hash(seed, HELD_OUT, source, doc_id) < fraction * 2**64
+    return in_fraction(_doc_key(seed, HELD_OUT, source, doc_id), fraction)
+
+
+def _doc_key(seed: int, purpose: str, source: str, doc_id: str, repeat: int = 0) -> str:
+    return f"{seed}\x1f{purpose}\x1f{source}\x1f{doc_id}\x1f{repeat}"
 
 
 def sample_bucket(seed: int, source: str, doc_id: str) -> int:

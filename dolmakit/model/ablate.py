@@ -45,7 +45,7 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
            mix_overrides: list[str] = ()) -> dict:  # fmt: skip
     """Builds, trains and compares; returns {"runs": {mix: [result per seed]}, "summary": ...}.
 
-    eval_sets: name -> files of text (Dolma JSONL or plain lines) every mix is evaluated on.
+    eval_sets: name -> files of text every mix is evaluated on (read by dolmakit.io.texts).
     mix_overrides: `KEY=VALUE` settings applied to every mix (e.g. budget_tokens=7000)."""
     out = Path(out)
     names = [load_mix(f, require_tokenizer=False).config.name for f in mix_files]
@@ -94,7 +94,8 @@ def build_mix(mix_file: str, output: Path, tokenizer: str, overrides: list[str] 
 
 
 def build_eval_set(paths: list[str], out_dir: Path, tokenizer: str) -> Path:
-    from dolmakit.tokens.texts import read_texts, tokenize_texts
+    from dolmakit.io.texts import read_texts
+    from dolmakit.tokens.texts import tokenize_texts
 
     shutil.rmtree(out_dir, ignore_errors=True)  # a rebuilt set must not keep old shards
     return tokenize_texts(read_texts(paths), tokenizer, out_dir, out_dir.name)

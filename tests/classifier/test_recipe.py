@@ -14,6 +14,7 @@ from dolmakit.classifier.fit import NEGATIVE, POSITIVE, TrainParams, is_heldout,
 from dolmakit.classifier.recipe import Message, chunks, message_text
 from dolmakit.core.errors import FatalError
 from dolmakit.io import corpora
+from dolmakit.lm import reference
 
 HTML_TAG = re.compile(r"</?(?:html|body|p|br|div|table|td|font|a|img|b)\b[^>]*>", re.I)
 # a soft line break or an escape; rules of `====` and "= TITLE =" lines are text
@@ -75,6 +76,13 @@ def test_boilerplate_lines_recur_and_each_document_stays_on_one_side():
         assert all(
             is_heldout(recipe._line_group(line), 0.5) == side for line in doc.text.split("\n")
         )
+
+
+def test_what_the_reference_lm_holds_out_the_recipe_holds_out_too():
+    ids = [f"sotu/{year}_x" for year in range(1900, 2020)] + [f"brown/c{n:03d}" for n in range(999)]
+    held_out = [doc_id for doc_id in ids if reference.is_held_out(doc_id)]
+    assert len(held_out) == 51
+    assert all(is_heldout(doc_id, TrainParams().heldout_fraction) for doc_id in held_out)
 
 
 # --- the real corpora -----------------------------------------------------------------------
