@@ -45,6 +45,8 @@ class Document:
         doc_id, text = row.get("id"), row.get("text")
         if doc_id is None or doc_id == "":
             raise ValueError("missing 'id'")
+        if "text" not in row:
+            raise ValueError("missing 'text'")
         if not isinstance(text, str):
             raise ValueError(f"'text' must be a string, got {type(text).__name__}")
         metadata = row.get("metadata") or {}

@@ -62,9 +62,28 @@ def _tokenize(text: str) -> list[str]:
     return tokens
 
 
+# deeper nesting than any real rule needs; far below Python's recursion limit, so a hostile or
+# generated expression is a configuration error instead of a RecursionError
+MAX_NESTING = 100
+
+
 class _Parser:
     def __init__(self, tokens: list[str], text: str):
         self.tokens, self.pos, self.text = tokens, 0, text
+        self.depth = 0
+
+    def nested(self, parse: Callable[[], Evaluator]) -> Evaluator:
+        """`parse()` one level deeper (inside parentheses or a `not`)."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExpressionError(
+                f"nested deeper than {MAX_NESTING} levels (parentheses or `not`) in "
+                f"{_shortened(self.text)}"
+            )
+        try:
+            return parse()
+        finally:
+            self.depth -= 1
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -93,7 +112,7 @@ class _Parser:
     def parse_not(self) -> Evaluator:
         if self.peek() == "not":
             self.take()
-            inner = self.parse_not()
+            inner = self.nested(self.parse_not)
             return lambda doc: not inner(doc)
         return self.parse_comparison()
 
@@ -107,7 +126,7 @@ class _Parser:
     def parse_value(self) -> Evaluator:
         token = self.take()
         if token == "(":
-            inner = self.parse_or()
+            inner = self.nested(self.parse_or)
             self.take(")")
             return inner
         if token[0] in "\"'":
@@ -124,6 +143,10 @@ class _Parser:
         if token in ("and", "or", "not") or not re.fullmatch(_NAME, token):
             raise ExpressionError(f"unexpected {token!r} in {self.text!r}")
         return _lookup(token)
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _constant(value: Any) -> Evaluator:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from dolmakit.core.document import Document
 from dolmakit.io.readers import Item, Reader, register_reader
+from dolmakit.text.surrogates import replace_lone_surrogates
+
+# the escape of a UTF-16 surrogate (\ud800-\udfff): only a line holding one can decode to a
+# lone surrogate, so the common line costs one bytes search, not a walk over its strings
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @register_reader
@@ -26,9 +32,18 @@ class JsonlReader(Reader):
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError(f"a line must hold a JSON object, got {type(row).__name__}")
+            if _ESCAPED_SURROGATE.search(line):
+                row = self._repaired(row)
             return self.document(row, line_number)
         except ValueError as error:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
             return self.error("bad_record", str(error), path, line=line_number)
+
+    def _repaired(self, row: dict) -> dict:
+        row, replaced = replace_lone_surrogates(row)
+        if replaced:
+            self.stats["lone_surrogates_replaced"] += replaced
+            self.stats["documents_with_lone_surrogates"] += 1
+        return row
 
     def document(self, row: dict, line_number: int) -> Item:
         """The record of one JSON object; ValueError names what is wrong with it."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
@@ -27,7 +28,14 @@ from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/"
+_HEADER_END = b"\r\n\r\n"
+_RECORD_START = _HEADER_END + _WARC_MAGIC  # the end of one record and the start of the next
+_MAX_HEADER = 1 << 16
+_MAX_TRAILER = 64  # blank bytes a file may have after its last record
+_SHOWN = 40  # bytes of a damaged header line an error shows
 _SCAN_CHUNK = 1 << 20
+# a header without WARC-Type, or with a value no WARC version defines (e.g. a flipped byte)
+_DAMAGED_TYPES = (WarcRecordType.no_type, WarcRecordType.unknown)
 
 
 class WarcFileReader(Reader):
@@ -37,12 +45,20 @@ class WarcFileReader(Reader):
 
     def read(self, path: str) -> Iterator[Item]:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-            yield from self._read_stream(stream, path)
+            gzipped = stream.read(2) == _GZIP_MAGIC[:2]
+            if gzipped:
+                yield from self._read_stream(stream, path, None)
+                return
+            with _RecordBoundaries(path) as boundaries:
+                yield from self._read_stream(stream, path, boundaries)
 
-    def _read_stream(self, stream: BinaryIO, path: str) -> Iterator[Item]:
-        gzipped = stream.read(2) == _GZIP_MAGIC[:2]
+    def _read_stream(
+        self, stream: BinaryIO, path: str, boundaries: _RecordBoundaries | None
+    ) -> Iterator[Item]:
+        gzipped = boundaries is None
         magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
         start, failure, last = 0, None, None  # last: (offset, item) of the latest record
+        declared = None  # the latest record's Content-Length, while it is still to be checked
         while start is not None:
             stream.seek(start)
             read_any = False
@@ -52,11 +68,32 @@ class WarcFileReader(Reader):
                     if failure is not None:  # the first good record after a corrupt stretch
                         yield self._corrupt(path, failure, record.stream_pos)
                         failure = None
+                    damage = self._check_end(boundaries, last, declared, record.stream_pos)
+                    if damage is not None and damage.skipped is None:
+                        last = (last[0], self._bad_length(path, last, damage))
+                        declared = None
+                        raise _Resume(damage.resume)
                     if last is not None and last[1] is not None:
                         yield last[1]
+                    if damage is not None:
+                        yield self._skipped_record(path, damage)
+                    declared = record.content_length
                     last = (record.stream_pos, self._item(record, path))
+                damage = self._check_end(boundaries, last, declared, None)
+                if damage is not None:  # the file's last record
+                    last = (last[0], self._bad_length(path, last, damage))
+                    declared = None
+                    raise _Resume(damage.resume)
                 start = None
+            except _Resume as resume:  # a wrong Content-Length: read again from the next record
+                start = resume.offset
             except OSError as error:  # fastwarc's decompression and parse errors
+                damage = self._check_end(boundaries, last, declared, None)
+                declared = None
+                if damage is not None:  # the error is where a wrong Content-Length led it
+                    last = (last[0], self._bad_length(path, last, damage))
+                    start = damage.resume
+                    continue
                 if last is not None and last[1] is not None:  # not the file's tail: let it go
                     yield last[1]
                     last = (last[0], None)
@@ -87,14 +124,21 @@ class WarcFileReader(Reader):
                              offset=cut)  # fmt: skip
         if failure is not None:
             yield self._corrupt(path, failure, None)
-        elif last is None and cut is None and _size(stream) > 0:
-            yield self.error("corrupt_file", "no WARC record found in this file", path, offset=0)
+        elif last is None and cut is None:
+            size = _size(stream)
+            empty = "the file is empty (0 bytes), often the trace of a failed download"
+            cause = "no WARC record found in this file" if size else empty
+            yield self.error("corrupt_file", cause, path, offset=0)
 
     def _records(self, stream: BinaryIO) -> Iterator[WarcRecord]:
         # every type, so stream_pos advances past records we skip and resync can start after them
         return ArchiveIterator(stream, parse_http=False, quirks_mode=self.config.quirks_mode)
 
     def _item(self, record: WarcRecord, path: str) -> Item | None:
+        if record.record_type in _DAMAGED_TYPES:  # a damaged header: it may be a response
+            cause = (f"the header ({record.headers.status_line}) names no known WARC-Type, so "
+                     "what the record holds is unknown")  # fmt: skip
+            return self.error("damaged_record", cause, path, **_where(record))
         if not record.record_type & self.record_types:
             self.stats[f"skipped_record_type/{record.record_type}"] += 1
             return None
@@ -105,6 +149,31 @@ class WarcFileReader(Reader):
 
     def record_to_item(self, record: WarcRecord, path: str) -> Item:
         raise NotImplementedError
+
+    @staticmethod
+    def _check_end(boundaries, last, declared, next_start) -> _Damage | None:
+        if boundaries is None or declared is None or last is None:
+            return None
+        return boundaries.damage(last[0], declared, next_start)
+
+    def _skipped_record(self, path: str, damage: _Damage) -> ErrorRecord:
+        begin, end = damage.declared_end, damage.resume
+        cause = (f"an unreadable record header ({damage.skipped!r}): bytes {begin}-{end} "
+                 "skipped, reading resumed at the next record")  # fmt: skip
+        return self.error("damaged_record", cause, path, offset=begin)
+
+    def _bad_length(self, path: str, last: tuple, damage: _Damage) -> ErrorRecord:
+        offset, item = last
+        if damage.resume is None:
+            tail = "no record starts after it"
+        else:
+            tail = (f"bytes {offset}-{damage.resume} skipped, reading resumed at byte "
+                    f"{damage.resume}; {damage.records_inside} records inside its declared "
+                    "length were read again")  # fmt: skip
+        cause = (f"Content-Length {damage.declared} does not end the record (byte "
+                 f"{damage.declared_end} is not where the next record starts); {tail}")  # fmt: skip
+        record_id = _id(item) if item is not None and not isinstance(item, ErrorRecord) else ""
+        return self.error("corrupt_record", cause, path, offset=offset, record_id=record_id)
 
     def _corrupt(self, path: str, failure: tuple[int, str], resumed: int | None) -> Item:
         offset, cause = failure
@@ -192,6 +261,78 @@ class WarcReader(WarcFileReader):
         except Exception as error:  # resiliparse raises its own parser exceptions
             return self.error("html_parse", repr(error), path, **_where(record))
         return doc if doc.text else Removed(doc, READ_STEP, "no_text")
+
+
+class _Resume(Exception):  # noqa: N818 (control flow, not an error)
+    def __init__(self, offset: int | None):
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class _Damage:
+    declared: int  # the record's Content-Length
+    declared_end: int  # where the record's Content-Length says it ends
+    resume: int | None  # where the next record that starts after its header begins
+    records_inside: int  # records that start between `resume` and where fastwarc went on
+    # set when the record itself is whole and fastwarc skipped the unreadable one after it
+    # (from declared_end to resume): that one's first line
+    skipped: str | None = None
+
+
+class _RecordBoundaries:
+    """In an uncompressed WARC only Content-Length says where a record ends: a wrong one makes
+    fastwarc swallow the records after it into its body, or cut the body short, without an error
+    (a .warc.gz is safe: each record is its own gzip member). So each record is checked to end
+    with CRLF CRLF exactly where the next one starts, through a second handle that reads the
+    few bytes this takes."""
+
+    def __init__(self, path: str):
+        self.raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+
+    def __enter__(self) -> _RecordBoundaries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.raw.close()
+
+    def damage(self, start: int, declared: int, next_start: int | None) -> _Damage | None:
+        """None when the record at `start` ends where the next record begins (`next_start`, or
+        when fastwarc found none, a `WARC/` line or the end of the file); else what went wrong.
+        A record that runs past the end of the file is left to the truncation check."""
+        self.raw.seek(start)
+        blank = self.raw.read(_MAX_HEADER).find(_HEADER_END)
+        if blank < 0:
+            return None  # fastwarc read a header here, so this one is beyond our judging
+        body = start + blank + len(_HEADER_END)
+        declared_end = body + declared + len(_HEADER_END)
+        size = self.raw.seek(0, 2)
+        if next_start is None and declared_end > size:
+            return None
+        self.raw.seek(declared_end - len(_HEADER_END))
+        ending, following = self.raw.read(len(_HEADER_END)), self.raw.read(_MAX_TRAILER)
+        if ending == _HEADER_END and (
+            declared_end == next_start
+            if next_start is not None
+            else following.startswith(_WARC_MAGIC) or not following.strip()
+        ):
+            return None
+        if ending == _HEADER_END and next_start is not None and next_start > declared_end:
+            # this record is whole; fastwarc passed over a record it could not parse after it
+            first_line = following.split(b"\r\n", 1)[0][:_SHOWN].decode("ascii", "replace")
+            return _Damage(declared, declared_end, next_start, 0, skipped=first_line)
+        found = _find_next(self.raw, _RECORD_START, body)
+        resume = None if found is None else found + len(_HEADER_END)
+        swallowed_until = max(declared_end, next_start or 0)
+        records_inside = self._records_from(resume, swallowed_until)
+        return _Damage(declared, declared_end, resume, records_inside)
+
+    def _records_from(self, begin: int | None, end: int) -> int:
+        count, position = 0, begin
+        while position is not None and position < end:
+            count += 1
+            found = _find_next(self.raw, _RECORD_START, position + 1)
+            position = None if found is None else found + len(_HEADER_END)
+        return count
 
 
 def document_id(record_id: str, path: str, offset: int) -> str:

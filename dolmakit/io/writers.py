@@ -89,5 +89,7 @@ def in_sample(item: Removed, rate: float) -> bool:
     return in_fraction(item.doc.id, rate)
 
 
-def _to_json(item: Document | Removed | ErrorRecord) -> str:
-    return json.dumps(item.to_dict(), ensure_ascii=False)
+def _to_json(item: Document | Removed | ErrorRecord) -> bytes:
+    """One JSON line as UTF-8. The readers replace lone surrogates; "replace" here is the last
+    guard that keeps one (say, from a plug-in step) from stopping the whole run."""
+    return json.dumps(item.to_dict(), ensure_ascii=False).encode("utf-8", "replace")

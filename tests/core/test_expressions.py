@@ -47,3 +47,33 @@ def test_evaluates(expression, expected):
 def test_rejects(expression):
     with pytest.raises(ExpressionError):
         compile_expression(expression)
+
+
+@pytest.mark.parametrize(
+    "expression", ["(" * 1000 + "t__words > 1" + ")" * 1000, "not " * 1000 + "t__words > 1"]
+)
+def test_deep_nesting_is_a_clear_error_not_a_recursion_error(expression):
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(expression)
+    shown = repr(expression[:80] + "...")
+    assert str(caught.value) == (f"nested deeper than 100 levels (parentheses or `not`) in {shown}")
+
+
+def test_nesting_up_to_the_limit_evaluates():
+    assert compile_expression("(" * 100 + "t__words > 1" + ")" * 100)(DOC) is True
+    assert compile_expression("not " * 100 + "t__words > 1")(DOC) is True
+
+
+def test_a_deeply_nested_filter_rule_fails_before_launch(tmp_path):
+    from dolmakit.core.errors import ConfigError
+    from dolmakit.engine.config import resolve
+
+    rule = "(" * 1000 + "t__words > 1" + ")" * 1000
+    data = {
+        "name": "p",
+        "input": {"paths": ["x.jsonl"]},
+        "output": {"path": str(tmp_path)},
+        "steps": [{"type": "filter", "config": {"remove_if": {"deep": rule}}}],
+    }
+    with pytest.raises(ConfigError, match=r"p\.yaml: steps\[0\]\.config: .*nested deeper than 100"):
+        resolve(data, "p.yaml")

@@ -167,3 +167,35 @@ def test_zstd_output_reads_back(sample_run, tmp_path):
                    f"output.path={tmp_path}/again"], []
     )  # fmt: skip
     assert again.report["totals"]["in"] == len(sample_run[2])
+
+
+def test_a_lone_surrogate_line_neither_crashes_nor_is_lost(tmp_path):
+    """The line that once stopped a whole run in `Write removed/To JSON`."""
+    (tmp_path / "in.jsonl").write_text(
+        '{"id":"surrogate","text":"lone \\ud800 surrogate word here"}\n'
+        '{"id":"short","text":"lone \\udc00"}\n'
+    )
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(yaml.safe_dump({
+        "name": "surrogates",
+        "input": {"paths": [str(tmp_path / "in.jsonl")]},
+        "output": {"path": str(tmp_path / "out")},
+        "run": {"workers": 1},
+        "steps": [
+            {"type": "text_stats_v1"},
+            {"type": "filter", "name": "short",
+             "config": {"remove_if": {"too_short": "text_stats_v1__words < 5"}}},
+        ],
+    }))  # fmt: skip
+    summary = run_pipeline(str(pipeline), [], [])
+    assert summary.ok
+    kept = read_jsonl_dir(tmp_path / "out" / "documents")
+    removed = read_jsonl_dir(tmp_path / "out" / "removed")
+    assert [(d["id"], d["text"]) for d in kept] == [
+        ("surrogate", "lone \ufffd surrogate word here")
+    ]
+    assert [(r["id"], r["text"], r["removed"]) for r in removed] == [
+        ("short", "lone \ufffd", {"step": "short", "reason": "too_short"})
+    ]
+    counters = summary.report["counters"]
+    assert counters["read/lone_surrogates_replaced"] == 2

@@ -146,3 +146,28 @@ def test_truncated_gzip_is_corrupt_file_after_good_lines(tmp_path: Path) -> None
 def test_suffixes() -> None:
     for name in ("a.jsonl", "a.json.gz", "a.ndjson.zst", "a.jsonl.zstd", "A.JSONL.BZ2"):
         assert reader_for(name) is JsonlReader, name
+
+
+def test_missing_text_says_so(tmp_path: Path) -> None:
+    (error,) = read(write(tmp_path / "docs.jsonl", ['{"id": "x"}']))
+    assert (error.kind, error.cause) == ("bad_record", "missing 'text'")
+
+
+def test_lone_surrogates_are_replaced_and_counted(tmp_path: Path) -> None:
+    lines = [
+        r'{"id":"surrogate","text":"lone \ud800 surrogate word here"}',
+        r'{"id":"pair","text":"a whole pair \ud83d\ude00 stays"}',
+        r'{"id":"meta","text":"t","metadata":{"k\udc00":["v\udfff"]}}',
+    ]
+    reader = JsonlReader(ReadConfig(), source="s", added=ADDED)
+    docs = list(reader.read(str(write(tmp_path / "docs.jsonl", lines))))
+    assert [doc.text for doc in docs] == [
+        "lone \ufffd surrogate word here",
+        "a whole pair \U0001f600 stays",
+        "t",
+    ]
+    assert docs[2].metadata == {"k\ufffd": ["v\ufffd"]}
+    assert dict(reader.stats) == {
+        "lone_surrogates_replaced": 3,
+        "documents_with_lone_surrogates": 2,
+    }

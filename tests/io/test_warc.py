@@ -476,18 +476,20 @@ def test_uncompressed_warc_reads_and_resyncs(tmp_path: Path) -> None:
     assert urls(read(path)[0]) == all_urls_but(5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG warc.py: in an uncompressed WARC, fastwarc skips a record whose header is "
-    "damaged and the reader reports nothing (the record is silently lost)",
-)
 def test_uncompressed_damaged_record_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "pages.warc"
     offsets = ten_pages(path, compress=False)
     damage(path, offsets[5], fill=b"#")
     items, _ = read(path)
-    assert [e.kind for e in errors(items)] == ["corrupt_file"]
     assert len(items) == 10
+    assert [(e.kind, e.cause, e.location["offset"]) for e in errors(items)] == [
+        (
+            "damaged_record",
+            "an unreadable record header ('" + "#" * 40 + "'): "
+            f"bytes {offsets[5]}-{offsets[6]} skipped, reading resumed at the next record",
+            offsets[5],
+        )
+    ]
 
 
 def random_bytes(size: int) -> bytes:
@@ -513,10 +515,19 @@ def test_not_a_warc_is_an_error(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["empty.warc.gz", "empty.warc"])
-def test_empty_file_gives_nothing(tmp_path: Path, name: str) -> None:
+def test_an_empty_file_is_an_error(tmp_path: Path, name: str) -> None:
+    """A 0-byte .warc.gz is no valid gzip file: usually a download that failed."""
     path = tmp_path / name
     path.write_bytes(b"")
-    assert read(path) == ([], Counter())
+    items, stats = read(path)
+    assert [(e.kind, e.cause, e.location) for e in items] == [
+        (
+            "corrupt_file",
+            "the file is empty (0 bytes), often the trace of a failed download",
+            {"file": str(path), "offset": 0},
+        )
+    ]
+    assert stats == Counter()
 
 
 def test_utf16_page_with_bom_is_a_document(tmp_path: Path) -> None:
