@@ -29,7 +29,6 @@ from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/"
 _HEADER_END = b"\r\n\r\n"
-_RECORD_START = _HEADER_END + _WARC_MAGIC  # the end of one record and the start of the next
 _MAX_HEADER = 1 << 16
 _MAX_TRAILER = 64  # blank bytes a file may have after its last record
 _SHOWN = 40  # bytes of a damaged header line an error shows
@@ -59,6 +58,7 @@ class WarcFileReader(Reader):
         magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
         start, failure, last = 0, None, None  # last: (offset, item) of the latest record
         declared = None  # the latest record's Content-Length, while it is still to be checked
+        expected = None  # where reading resumed after a bad boundary: a record must start there
         while start is not None:
             stream.seek(start)
             read_any = False
@@ -68,31 +68,39 @@ class WarcFileReader(Reader):
                     if failure is not None:  # the first good record after a corrupt stretch
                         yield self._corrupt(path, failure, record.stream_pos)
                         failure = None
+                    if expected is not None and record.stream_pos > expected:
+                        yield self._skipped_stretch(path, boundaries, expected, record.stream_pos)
+                    expected = None
                     damage = self._check_end(boundaries, last, declared, record.stream_pos)
-                    if damage is not None and damage.skipped is None:
-                        last = (last[0], self._bad_length(path, last, damage))
-                        declared = None
+                    if damage is not None:
+                        if damage.whole:  # fastwarc passed over the record after this one
+                            yield from ([last[1]] if last[1] is not None else [])
+                            last = (last[0], None)
+                        else:
+                            last = (last[0], self._bad_length(path, last, damage))
+                        declared, expected = None, damage.resume
                         raise _Resume(damage.resume)
                     if last is not None and last[1] is not None:
                         yield last[1]
-                    if damage is not None:
-                        yield self._skipped_record(path, damage)
                     declared = record.content_length
                     last = (record.stream_pos, self._item(record, path))
+                if expected is not None:  # nothing readable from where reading resumed
+                    yield self._skipped_stretch(path, boundaries, expected, None)
+                    expected = None
                 damage = self._check_end(boundaries, last, declared, None)
                 if damage is not None:  # the file's last record
                     last = (last[0], self._bad_length(path, last, damage))
-                    declared = None
+                    declared, expected = None, damage.resume
                     raise _Resume(damage.resume)
                 start = None
             except _Resume as resume:  # a wrong Content-Length: read again from the next record
                 start = resume.offset
             except OSError as error:  # fastwarc's decompression and parse errors
                 damage = self._check_end(boundaries, last, declared, None)
-                declared = None
+                declared, expected = None, None
                 if damage is not None:  # the error is where a wrong Content-Length led it
                     last = (last[0], self._bad_length(path, last, damage))
-                    start = damage.resume
+                    start = expected = damage.resume
                     continue
                 if last is not None and last[1] is not None:  # not the file's tail: let it go
                     yield last[1]
@@ -156,10 +164,14 @@ class WarcFileReader(Reader):
             return None
         return boundaries.damage(last[0], declared, next_start)
 
-    def _skipped_record(self, path: str, damage: _Damage) -> ErrorRecord:
-        begin, end = damage.declared_end, damage.resume
-        cause = (f"an unreadable record header ({damage.skipped!r}): bytes {begin}-{end} "
-                 "skipped, reading resumed at the next record")  # fmt: skip
+    def _skipped_stretch(
+        self, path: str, boundaries: _RecordBoundaries, begin: int, end: int | None
+    ) -> ErrorRecord:
+        """The bytes from `begin` (where a record should start) to the next record fastwarc
+        could read (or the end of the file)."""
+        first_line = boundaries.first_line(begin)
+        until = f"-{end} skipped, reading resumed at the next record" if end else " to the end"
+        cause = f"an unreadable record header ({first_line!r}): bytes {begin}{until}"
         return self.error("damaged_record", cause, path, offset=begin)
 
     def _bad_length(self, path: str, last: tuple, damage: _Damage) -> ErrorRecord:
@@ -274,9 +286,7 @@ class _Damage:
     declared_end: int  # where the record's Content-Length says it ends
     resume: int | None  # where the next record that starts after its header begins
     records_inside: int  # records that start between `resume` and where fastwarc went on
-    # set when the record itself is whole and fastwarc skipped the unreadable one after it
-    # (from declared_end to resume): that one's first line
-    skipped: str | None = None
+    whole: bool = False  # the record itself is fine; fastwarc skipped what follows it
 
 
 class _RecordBoundaries:
@@ -310,18 +320,16 @@ class _RecordBoundaries:
             return None
         self.raw.seek(declared_end - len(_HEADER_END))
         ending, following = self.raw.read(len(_HEADER_END)), self.raw.read(_MAX_TRAILER)
-        if ending == _HEADER_END and (
-            declared_end == next_start
-            if next_start is not None
-            else following.startswith(_WARC_MAGIC) or not following.strip()
-        ):
+        lands_on_record = following.startswith(_WARC_MAGIC)
+        if next_start is None:  # fastwarc stopped here: fine if a record or the end follows
+            if ending == _HEADER_END and (lands_on_record or not following.strip()):
+                return None
+        elif declared_end == next_start:
             return None
-        if ending == _HEADER_END and next_start is not None and next_start > declared_end:
-            # this record is whole; fastwarc passed over a record it could not parse after it
-            first_line = following.split(b"\r\n", 1)[0][:_SHOWN].decode("ascii", "replace")
-            return _Damage(declared, declared_end, next_start, 0, skipped=first_line)
-        found = _find_next(self.raw, _RECORD_START, body)
-        resume = None if found is None else found + len(_HEADER_END)
+        elif next_start > declared_end and (ending == _HEADER_END or lands_on_record):
+            # this record is whole; fastwarc passed over what follows it: read from its end
+            return _Damage(declared, declared_end, declared_end, 0, whole=True)
+        resume = _find_next(self.raw, _WARC_MAGIC, body)  # the damaged one may be the separator
         swallowed_until = max(declared_end, next_start or 0)
         records_inside = self._records_from(resume, swallowed_until)
         return _Damage(declared, declared_end, resume, records_inside)
@@ -330,9 +338,13 @@ class _RecordBoundaries:
         count, position = 0, begin
         while position is not None and position < end:
             count += 1
-            found = _find_next(self.raw, _RECORD_START, position + 1)
-            position = None if found is None else found + len(_HEADER_END)
+            position = _find_next(self.raw, _WARC_MAGIC, position + 1)
         return count
+
+    def first_line(self, offset: int) -> str:
+        """The start of the line at `offset`, as an error shows it."""
+        self.raw.seek(offset)
+        return self.raw.read(_SHOWN).split(b"\r\n", 1)[0].decode("ascii", "replace")
 
 
 def document_id(record_id: str, path: str, offset: int) -> str:
