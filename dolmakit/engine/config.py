@@ -60,7 +60,8 @@ class OutputConfig:
 
 @dataclass
 class RunConfig:
-    # local (Beam's FnApiRunner, no download) or any Beam runner name, e.g. DataflowRunner
+    # local (Beam's FnApiRunner, no download), prism (Beam's portable local runner, built by
+    # scripts/build_prism.sh) or any Beam runner name, e.g. DataflowRunner
     runner: str = "local"
     # local worker processes; 0 means one per core
     workers: int = 0

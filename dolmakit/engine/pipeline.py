@@ -15,6 +15,7 @@ from dolmakit.core.errors import ConfigError
 from dolmakit.core.routing import ERRORS, REMOVED
 from dolmakit.core.steps import CollectionStep
 from dolmakit.engine.config import OutputConfig, ResolvedPipeline
+from dolmakit.engine.prism import PRISM, use_prism
 from dolmakit.engine.staging import stage_dolmakit
 from dolmakit.engine.transforms import ApplySteps, MeasureLengths, ReadDocuments
 from dolmakit.io.inputs import InputFile, expand_inputs
@@ -115,6 +116,8 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
     local execution without that, and runs one worker process per core."""
     standard = options.view_as(StandardOptions)
     name = standard.runner or configured
+    if name in (PRISM, "PrismRunner"):  # in-process SDK harness: nothing to stage
+        return use_prism(options)
     if name not in (LOCAL, "DirectRunner", "FnApiRunner"):
         stage_dolmakit(options)
         return name, name
