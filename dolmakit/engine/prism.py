@@ -14,6 +14,7 @@ from pathlib import Path
 
 import apache_beam
 from apache_beam.options.pipeline_options import (
+    DebugOptions,
     PipelineOptions,
     PortableOptions,
     PrismRunnerOptions,
@@ -23,6 +24,7 @@ from dolmakit.core.errors import ConfigError
 
 PRISM = "prism"
 BUILD_SCRIPT = "scripts/build_prism.sh"
+_OWN_SERVER = "disable_prism_server_singleton"
 
 
 def prism_binary() -> Path:
@@ -45,6 +47,12 @@ def use_prism(options: PipelineOptions) -> tuple[str, str]:
                 key="run.runner",
             )
         options.view_as(PrismRunnerOptions).prism_location = str(binary)
+    # Beam keeps one Prism job server per process, made with the options of the first
+    # pipeline that asked for one; Beam's default runner asks for it too (without our binary),
+    # and every later Prism pipeline would reuse that server and try to download Prism.
+    debug = options.view_as(DebugOptions)
+    if not debug.lookup_experiment(_OWN_SERVER):
+        debug.add_experiment(_OWN_SERVER)
     # the SDK harness in the launching process unless the user chose another environment
     portable.environment_type = portable.environment_type or "LOOPBACK"
     return "PrismRunner", f"prism {apache_beam.__version__}"
