@@ -55,6 +55,7 @@ def steps() -> None:
 def _add_command_groups() -> None:
     from dolmakit.cli.ablate import ablate
     from dolmakit.cli.classifier import classifier
+    from dolmakit.cli.decontaminate import decontaminate
     from dolmakit.cli.lm import lm
     from dolmakit.cli.mix import mix
     from dolmakit.cli.tokens import tokenizer
@@ -62,6 +63,7 @@ def _add_command_groups() -> None:
 
     cli.add_command(lm)
     cli.add_command(classifier)
+    cli.add_command(decontaminate)
     cli.add_command(tokenizer)
     cli.add_command(mix)
     cli.add_command(train)

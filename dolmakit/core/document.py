@@ -74,6 +74,17 @@ def whole_document(doc: Document, score: float) -> list[Span]:
     return [[0, len(doc.text), score]]
 
 
+def replace_text(doc: Document, text: str) -> None:
+    """Gives the document a new text (a step that drops lines or paragraphs): document-level
+    scores (one span over the old text) now span the new one. Spans inside the text cannot be
+    moved, so taggers that write them must run after every text-changing step."""
+    old_chars = len(doc.text)
+    for spans in doc.attributes.values():
+        if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == old_chars:
+            spans[0] = [0, len(text), spans[0][2]]
+    doc.text = text
+
+
 @dataclass
 class Removed:
     """A document some step decided not to keep, with the step's name and the reason."""
