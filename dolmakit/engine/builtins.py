@@ -8,6 +8,7 @@ import dolmakit.dedup.lines  # noqa: F401
 import dolmakit.dedup.minhash  # noqa: F401
 import dolmakit.filters.attribute_filter  # noqa: F401
 import dolmakit.filters.decontaminate  # noqa: F401
+import dolmakit.io.dolma  # noqa: F401
 import dolmakit.io.jsonl  # noqa: F401
 import dolmakit.io.parquet  # noqa: F401
 import dolmakit.io.warc  # noqa: F401

@@ -48,7 +48,10 @@ class StepSpec:
 @dataclass
 class OutputConfig:
     path: str
-    format: Literal["jsonl", "parquet"] = "jsonl"
+    # jsonl: attributes inside each document; dolma: documents/ without them plus one
+    # attributes/<step>/ folder per step, files mirroring documents/ (Dolma's layout; one file
+    # per bundle, `shards` does not apply); parquet
+    format: Literal["jsonl", "dolma", "parquet"] = "jsonl"
     # removed documents: all of them, a deterministic sample (by id), or none (only counted)
     removed: Literal["all", "sample", "none"] = "all"
     removed_sample_rate: float = 0.01

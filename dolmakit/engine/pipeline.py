@@ -18,6 +18,7 @@ from dolmakit.engine.config import OutputConfig, ResolvedPipeline
 from dolmakit.engine.prism import PRISM, use_prism
 from dolmakit.engine.staging import stage_dolmakit
 from dolmakit.engine.transforms import ApplySteps, MeasureLengths, ReadDocuments
+from dolmakit.io.dolma import WriteDolma
 from dolmakit.io.inputs import InputFile, expand_inputs
 from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
 
@@ -90,6 +91,8 @@ def _write(docs, removed: list, errors: list, output: OutputConfig) -> None:
     root = output.path.rstrip("/")
     if output.format == "parquet":
         docs | "Write documents" >> WriteParquet(f"{root}/documents/part", output.shards)
+    elif output.format == "dolma":
+        docs | "Write documents" >> WriteDolma(root, output.compression)
     else:
         docs | "Write documents" >> WriteJsonLines(
             f"{root}/documents/part", output.shards, output.compression

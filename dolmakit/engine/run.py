@@ -18,7 +18,7 @@ from dolmakit.io.readers import READ_STEP
 from dolmakit.report.build import build_report, counters_of, write_atomically, write_report
 
 LOG = logging.getLogger("dolmakit")
-_OUTPUTS = ("documents", "removed", "errors")
+_OUTPUTS = ("documents", "attributes", "removed", "errors")
 
 
 @dataclass

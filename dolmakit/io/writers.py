@@ -90,6 +90,11 @@ def in_sample(item: Removed, rate: float) -> bool:
 
 
 def _to_json(item: Document | Removed | ErrorRecord) -> bytes:
-    """One JSON line as UTF-8. The readers replace lone surrogates; "replace" here is the last
-    guard that keeps one (say, from a plug-in step) from stopping the whole run."""
-    return json.dumps(item.to_dict(), ensure_ascii=False).encode("utf-8", "replace")
+    return json_line(item.to_dict())
+
+
+def json_line(row: dict[str, Any]) -> bytes:
+    """One JSON line as UTF-8, without its line end. The readers replace lone surrogates;
+    "replace" here is the last guard that keeps one (say, from a plug-in step) from stopping
+    the whole run."""
+    return json.dumps(row, ensure_ascii=False).encode("utf-8", "replace")

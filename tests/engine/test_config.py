@@ -63,7 +63,7 @@ def test_unknown_step_config_key_names_the_step(tmp_path):
 def test_wrong_value_type_and_literal(tmp_path):
     assert "expected int" in config_error(tmp_path, {**BASE, "run": {"workers": "two"}})
     message = config_error(tmp_path, {**BASE, "output": {"path": "o", "format": "csv"}})
-    assert "output.format" in message and "'jsonl' | 'parquet'" in message
+    assert "output.format" in message and "'jsonl' | 'dolma' | 'parquet'" in message
 
 
 def test_missing_required_key(tmp_path):
