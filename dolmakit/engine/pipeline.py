@@ -19,6 +19,7 @@ from dolmakit.engine.prism import PRISM, use_prism
 from dolmakit.engine.staging import stage_dolmakit
 from dolmakit.engine.transforms import ApplySteps, MeasureLengths, ReadDocuments
 from dolmakit.io.dolma import WriteDolma
+from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile, expand_inputs
 from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
 
@@ -88,7 +89,7 @@ def _stages(steps: list) -> list:
 
 
 def _write(docs, removed: list, errors: list, output: OutputConfig) -> None:
-    root = output.path.rstrip("/")
+    root = absolute(output.path.rstrip("/"))  # workers write from other folders
     if output.format == "parquet":
         docs | "Write documents" >> WriteParquet(f"{root}/documents/part", output.shards)
     elif output.format == "dolma":

@@ -40,8 +40,10 @@ class ReadFileFn(CountingDoFn):
         path = element.path
         reader = READERS.get(element.format)(self.config, self.source, self.added)
         started, records = time.monotonic(), 0
-        for item in reader.read(path):
+        for item in reader.read(element.opened):
             records += 1
+            if element.opened != path:
+                _name_file_as_given(item, element.opened, path)
             if isinstance(item, Document):  # for dedup scopes over groups of input shards
                 item.metadata["input_shard"] = element.index
             yield route(item, self.counters)
@@ -51,6 +53,19 @@ class ReadFileFn(CountingDoFn):
         seconds = time.monotonic() - started
         position = f"file {element.index + 1} of {element.total}"
         LOG.info("%s: %s, %d records in %.1f s", position, path, records, seconds)
+
+
+def _name_file_as_given(item: Any, opened: str, given: str) -> None:
+    """Records name their file as the pipeline does (a relative path stays relative, the same on
+    every machine), though the worker opened it by its absolute path."""
+    fields = item.location if isinstance(item, ErrorRecord) else _document_of(item).metadata
+    for key, value in fields.items():
+        if value == opened:
+            fields[key] = given
+
+
+def _document_of(item: Any) -> Document:
+    return item if isinstance(item, Document) else item.doc
 
 
 class StepsFn(CountingDoFn):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,12 @@ def open_decompressed(path: str) -> Iterator[BinaryIO]:
             yield io.BufferedReader(reader)
         else:
             yield raw
+
+
+def absolute(path: str) -> str:
+    """A local path made absolute (workers run in other folders, or on other machines that
+    share the filesystem); a URI (gs://, s3://, dolmakit:) as it is."""
+    return path if "://" in path or path.startswith("dolmakit:") else os.path.abspath(path)
 
 
 def file_exists(path: str) -> bool:

@@ -9,15 +9,20 @@ from typing import NamedTuple
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.errors import ConfigError
-from dolmakit.io.files import lines, open_decompressed
+from dolmakit.io.files import absolute, lines, open_decompressed
 from dolmakit.io.readers import READERS, Reader, reader_for
 
 
 class InputFile(NamedTuple):
-    path: str
+    path: str  # as the pipeline names it: records say this
     format: str
     index: int  # position in the sorted input, for progress lines
     total: int
+    location: str = ""  # what a worker opens (a local path made absolute); "" = path
+
+    @property
+    def opened(self) -> str:
+        return self.location or self.path
 
 
 def expand_inputs(
@@ -32,7 +37,10 @@ def expand_inputs(
     if not paths:
         raise ConfigError("no input files: give input.paths or input.listing", source=source)
     unique = sorted(set(paths))
-    return [InputFile(p, _format(p, fmt, source), i, len(unique)) for i, p in enumerate(unique)]
+    return [
+        InputFile(p, _format(p, fmt, source), i, len(unique), absolute(p))
+        for i, p in enumerate(unique)
+    ]
 
 
 def read_listing(listing: str, prefix: str) -> list[str]:
