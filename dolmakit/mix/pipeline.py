@@ -29,13 +29,12 @@ import numpy as np
 import yaml
 from apache_beam import pvalue
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
-from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.core.errors import ConfigError
 from dolmakit.core.expressions import compile_expression
 from dolmakit.core.routing import ERRORS, KEPT, CountingDoFn
-from dolmakit.engine.pipeline import choose_runner as choose_runner
+from dolmakit.engine.launch import clear_outputs, input_bytes, new_pipeline, run_to_end
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.inputs import InputFile
 from dolmakit.io.readers import READERS, ReadConfig
@@ -96,13 +95,14 @@ def run_mix(mix_file: str, overrides: list[str] = (), beam_args: list[str] = ())
     except ConfigError:
         FileSystems.delete([f"{root}/_work"])  # a refused mix leaves the previous one alone
         raise
-    _clear_previous_outputs(root)
+    clear_outputs(root, _OUTPUTS, "mix")
     write_atomically(f"{root}/mix.yaml", yaml.safe_dump(mix.to_data(), sort_keys=False))
     LOG.info("mix %s: sampling %s training tokens", config.name, f"{plan.budget_tokens:,.0f}")
     realized = write_mix(config, files, plan, counts, beam_args, root, tokenizer)
     _write_manifests(config, root, counts)
     FileSystems.delete([f"{root}/_work"])
-    report = build_mix_report(mix, plan, counts, accounting, realized, _sizes(files))
+    sizes = {name: input_bytes(found) for name, found in files.items()}
+    report = build_mix_report(mix, plan, counts, accounting, realized, sizes)
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     report.update(runner=label, started=started.isoformat(timespec="seconds"), finished=finished,
                   wall_seconds=round(time.monotonic() - clock, 3))  # fmt: skip
@@ -143,7 +143,7 @@ def count_sources(
     config: MixConfig, files: dict[str, list[InputFile]], beam_args: list[str], root: str
 ) -> tuple[dict[str, SourceCounts], dict[str, int], str]:
     """The count pass: per-source counts and the read/rules counters."""
-    pipeline, label = _pipeline(config, beam_args)
+    pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
     path = f"{root}/_work/counts.jsonl"
     (
         pipeline
@@ -153,7 +153,7 @@ def count_sources(
         | "As JSON" >> beam.MapTuple(lambda name, c: json.dumps({"source": name, **asdict(c)}))
         | "Write counts" >> beam.io.WriteToText(path, shard_name_template="")
     )
-    result = _execute(pipeline)
+    result = run_to_end(pipeline, "mix")
     counts = {spec.name: SourceCounts() for spec in config.sources}
     with FileSystems.open(path) as stream:
         for line in stream.read().decode("utf-8").splitlines():
@@ -173,7 +173,7 @@ def write_mix(
     tokenizer: Any,
 ) -> dict[str, int]:
     """The sample-and-write pass; returns its counters (what was written, per source)."""
-    pipeline, _ = _pipeline(config, beam_args)
+    pipeline, _ = new_pipeline(beam_args, config.run.runner, config.run.workers)
     groups = {TRAIN: shard_groups(sum(p.planned_tokens for p in plan.sources.values()),
                                   config.max_tokens_per_shard)}  # fmt: skip
     for name, c in counts.items():
@@ -186,26 +186,8 @@ def write_mix(
         | "Group by shard" >> beam.GroupByKey()
         | "Sort and write" >> beam.ParDo(writer)
     )
-    counters = counters_of(_execute(pipeline))
+    counters = counters_of(run_to_end(pipeline, "mix"))
     return {k.removeprefix(f"{PREFIX}/"): v for k, v in counters.items() if k.startswith(PREFIX)}
-
-
-def _pipeline(config: MixConfig, beam_args: list[str]) -> tuple[beam.Pipeline, str]:
-    options = PipelineOptions(list(beam_args))
-    runner, label = choose_runner(options, config.run.runner, config.run.workers)
-    try:
-        return beam.Pipeline(runner=runner, options=options), label
-    except ValueError as error:
-        raise ConfigError(str(error).strip(), source="pipeline options") from error
-
-
-def _execute(pipeline: beam.Pipeline) -> Any:
-    try:
-        result = pipeline.run()
-        result.wait_until_finish()
-    except Exception as error:
-        raise FatalError(f"the mix failed: {type(error).__name__}: {error}") from error
-    return result
 
 
 def _write_manifests(config: MixConfig, root: str, counts: dict[str, SourceCounts]) -> None:
@@ -215,21 +197,6 @@ def _write_manifests(config: MixConfig, root: str, counts: dict[str, SourceCount
     for name, c in counts.items():
         if c.held_out_documents:
             write_manifest(f"{root}/heldout/{name}")
-
-
-def _clear_previous_outputs(root: str) -> None:
-    existing = [f"{root}/{name}" for name in _OUTPUTS if FileSystems.exists(f"{root}/{name}")]
-    if existing:
-        LOG.info("replacing the previous mix under %s", root)
-        FileSystems.delete(existing)
-
-
-def _sizes(files: dict[str, list[InputFile]]) -> dict[str, int]:
-    sizes = {}
-    for name, found in files.items():
-        results = FileSystems.match([f.path for f in found])
-        sizes[name] = sum(meta.size_in_bytes for r in results for meta in r.metadata_list)
-    return sizes
 
 
 # --- Beam ------------------------------------------------------------------------------------
