@@ -14,6 +14,7 @@ from pathlib import Path
 
 import apache_beam
 from apache_beam.options.pipeline_options import (
+    DebugOptions,
     PipelineOptions,
     PortableOptions,
     PrismRunnerOptions,
@@ -23,6 +24,7 @@ from dolmakit.core.errors import ConfigError
 
 PRISM = "prism"
 BUILD_SCRIPT = "scripts/build_prism.sh"
+NO_SHARED_SERVER = "disable_prism_server_singleton"  # a Beam experiment
 
 
 def prism_binary() -> Path:
@@ -47,4 +49,8 @@ def use_prism(options: PipelineOptions) -> tuple[str, str]:
         options.view_as(PrismRunnerOptions).prism_location = str(binary)
     # the SDK harness in the launching process unless the user chose another environment
     portable.environment_type = portable.environment_type or "LOOPBACK"
+    # Beam keeps one Prism job server per process, made with the options of the first pipeline
+    # that asked for one: a DirectRunner pipeline earlier in the process (TestPipeline tries
+    # Prism first) would leave one without our binary, which then tries to download Prism
+    options.view_as(DebugOptions).add_experiment(NO_SHARED_SERVER)
     return "PrismRunner", f"prism {apache_beam.__version__}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import apache_beam
 import pytest
 from conftest import REPO
 
@@ -48,3 +49,30 @@ def test_a_missing_binary_names_the_build_script(tmp_path, monkeypatch):
     monkeypatch.setenv("DOLMAKIT_PRISM", str(tmp_path / "nope"))
     with pytest.raises(ConfigError, match=r"run scripts/build_prism\.sh"):
         use_prism(PipelineOptions([]))
+
+
+@needs_prism
+def test_prism_runs_after_a_direct_runner_pipeline_in_the_same_process(tmp_path, monkeypatch):
+    """TestPipeline (DirectRunner) asks for Beam's shared Prism job server first; our run must
+    not reuse that server, which knows no binary and would try to download one."""
+    import apache_beam as beam
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+
+    with TestPipeline() as pipeline:
+        assert_that(pipeline | beam.Create([1, 2]) | beam.Map(lambda x: x + 1), equal_to([2, 3]))
+    monkeypatch.chdir(REPO)
+    pipeline_file = str(REPO / "pipelines" / "commoncrawl.yaml")
+    prism = run_pipeline(pipeline_file, [f"output.path={tmp_path}", "run.runner=prism"], [])
+    assert prism.ok and len(documents(tmp_path)) == 10
+
+
+def test_prism_gets_its_own_job_server(tmp_path, monkeypatch):
+    from apache_beam.options.pipeline_options import DebugOptions, PipelineOptions
+
+    binary = tmp_path / "prism"
+    binary.write_bytes(b"")
+    monkeypatch.setenv("DOLMAKIT_PRISM", str(binary))
+    options = PipelineOptions([])
+    assert use_prism(options) == ("PrismRunner", f"prism {apache_beam.__version__}")
+    assert options.view_as(DebugOptions).experiments == ["disable_prism_server_singleton"]
