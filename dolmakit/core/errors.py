@@ -13,6 +13,7 @@ class ConfigError(DolmakitError):
     """A config file or override is wrong; the message names the file, the key, what is allowed."""
 
     def __init__(self, message: str, *, source: str | None = None, key: str | None = None):
+        self.message = message  # without the file and key, for a caller that names its own
         self.source = source
         self.key = key
         where = ": ".join(part for part in (source, key) if part)

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
-from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
-from dolmakit.core.errors import ConfigError
 from dolmakit.core.routing import ERRORS, REMOVED
 from dolmakit.core.steps import CollectionStep
 from dolmakit.engine.config import OutputConfig, ResolvedPipeline
-from dolmakit.engine.prism import PRISM, use_prism
-from dolmakit.engine.staging import stage_dolmakit
+from dolmakit.engine.launch import input_bytes, new_pipeline
 from dolmakit.engine.transforms import ApplySteps, MeasureLengths, ReadDocuments
 from dolmakit.io.dolma import WriteDolma
 from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile, expand_inputs
 from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
-
-LOCAL = "local"
 
 
 @dataclass
@@ -45,15 +37,10 @@ def make_pipeline(resolved: ResolvedPipeline, beam_args: list[str]) -> Launch:
         config.input.format,
         resolved.source_file,
     )
-    options = PipelineOptions(beam_args)
-    runner, label = choose_runner(options, config.run.runner, config.run.workers)
-    try:
-        pipeline = beam.Pipeline(runner=runner, options=options)
-    except ValueError as error:  # Beam's own validation of pipeline options
-        raise ConfigError(str(error).strip(), source="pipeline options") from error
+    pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
     added = datetime.now(UTC).isoformat(timespec="seconds")
     build(pipeline, resolved, files, added)
-    return Launch(pipeline, files, _total_size(files), label)
+    return Launch(pipeline, files, input_bytes(files), label)
 
 
 def build(
@@ -111,28 +98,3 @@ def _write(docs, removed: list, errors: list, output: OutputConfig) -> None:
         | "Gather errors" >> beam.Flatten()
         | "Write errors" >> WriteJsonLines(f"{root}/errors/part", compression=output.compression)
     )
-
-
-def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tuple[object, str]:
-    """The local runner unless --runner (or run.runner) names another one.
-
-    Beam's DirectRunner would first try to download the Prism runner; FnApiRunner is the same
-    local execution without that, and runs one worker process per core."""
-    standard = options.view_as(StandardOptions)
-    name = standard.runner or configured
-    if name in (PRISM, "PrismRunner"):  # in-process SDK harness: nothing to stage
-        return use_prism(options)
-    if name not in (LOCAL, "DirectRunner", "FnApiRunner"):
-        stage_dolmakit(options)
-        return name, name
-    direct = options.view_as(DirectOptions)
-    count = workers or os.cpu_count() or 1
-    direct.direct_num_workers = count
-    direct.direct_running_mode = "multi_processing" if count > 1 else "in_memory"
-    standard.runner = None
-    return FnApiRunner(), f"local ({count} worker{'s' if count > 1 else ''})"
-
-
-def _total_size(files: list[InputFile]) -> int:
-    sizes = FileSystems.match([file.path for file in files])
-    return sum(meta.size_in_bytes for result in sizes for meta in result.metadata_list)

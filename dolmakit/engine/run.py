@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import yaml
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import TestOptions
 
-from dolmakit.core.errors import FatalError
 from dolmakit.engine.config import ResolvedPipeline, load_pipeline
+from dolmakit.engine.launch import clear_outputs, run_to_end
 from dolmakit.engine.pipeline import Launch, make_pipeline
 from dolmakit.io.readers import READ_STEP
 from dolmakit.report.build import build_report, counters_of, write_atomically, write_report
 
 LOG = logging.getLogger("dolmakit")
-_OUTPUTS = ("documents", "attributes", "removed", "errors")
+# what a run writes under output.path and a new run replaces (config.yaml is rewritten whole)
+_OUTPUTS = ("documents", "attributes", "removed", "errors", "report.json", "report.html")
 
 
 @dataclass
@@ -35,7 +35,7 @@ def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str])
     if launch.pipeline.options.view_as(TestOptions).dry_run:
         launch.pipeline.run()
         return Summary(f"dry run: job graph for {launch.runner_label} built, nothing ran", True)
-    _clear_previous_outputs(root)
+    clear_outputs(root, _OUTPUTS, "run")
     write_atomically(f"{root}/config.yaml", yaml.safe_dump(resolved.to_data(), sort_keys=False))
     count = len(launch.files)
     files = f"{count} file{'' if count == 1 else 's'}"
@@ -48,11 +48,7 @@ def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str])
 def _execute(launch: Launch, resolved: ResolvedPipeline, pipeline_file: str, root: str) -> dict:
     """Runs the pipeline to its end and returns its report."""
     started, clock = datetime.now(UTC), time.monotonic()
-    try:
-        result = launch.pipeline.run()
-        result.wait_until_finish()
-    except Exception as error:
-        raise FatalError(f"the pipeline failed: {type(error).__name__}: {error}") from error
+    result = run_to_end(launch.pipeline, "pipeline")
     return build_report(
         counters_of(result),
         [(READ_STEP, "read")] + [(step.name, step.type_name) for step in resolved.steps],
@@ -88,12 +84,3 @@ def _summarize(report: dict, resolved: ResolvedPipeline, root: str, *paths: str)
             f"FAILED: error fraction {fraction:.4f} is above run.max_error_fraction {bound}"
         )
     return Summary("\n".join(lines), ok, report)
-
-
-def _clear_previous_outputs(root: str) -> None:
-    """Removes what an earlier run wrote here, so no stale shard mixes with this run's."""
-    stale = [f"{root}/{name}" for name in _OUTPUTS] + [f"{root}/report.json", f"{root}/report.html"]
-    existing = [path for path in stale if FileSystems.exists(path)]
-    if existing:
-        LOG.info("replacing the previous run's outputs under %s", root)
-        FileSystems.delete(existing)

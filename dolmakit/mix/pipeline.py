@@ -27,22 +27,18 @@ from typing import Any
 import apache_beam as beam
 import numpy as np
 import yaml
-from apache_beam import pvalue
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions
 
-from dolmakit.core.document import Document, ErrorRecord, Removed
-from dolmakit.core.errors import ConfigError, FatalError
-from dolmakit.core.expressions import compile_expression
-from dolmakit.core.routing import ERRORS, KEPT, CountingDoFn
-from dolmakit.engine.pipeline import choose_runner as choose_runner
-from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
+from dolmakit.core.document import Document
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.engine.launch import clear_outputs, input_bytes, new_pipeline, run_to_end
 from dolmakit.io.inputs import InputFile
-from dolmakit.io.readers import READERS, ReadConfig
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.mix import plan as planning
-from dolmakit.mix.config import MixConfig, ResolvedMix, load_mix
+from dolmakit.mix.config import MixConfig, SourceSpec, load_mix
 from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts, plan_mix, shard_groups
+from dolmakit.mix.read import SourceRules, expand_sources, source_records
 from dolmakit.mix.report import PREFIX, build_mix_report
 from dolmakit.report.build import counters_of, write_atomically, write_report
 from dolmakit.tokens.shards import dtype_for
@@ -96,13 +92,14 @@ def run_mix(mix_file: str, overrides: list[str] = (), beam_args: list[str] = ())
     except ConfigError:
         FileSystems.delete([f"{root}/_work"])  # a refused mix leaves the previous one alone
         raise
-    _clear_previous_outputs(root)
+    clear_outputs(root, _OUTPUTS, "mix")
     write_atomically(f"{root}/mix.yaml", yaml.safe_dump(mix.to_data(), sort_keys=False))
     LOG.info("mix %s: sampling %s training tokens", config.name, f"{plan.budget_tokens:,.0f}")
     realized = write_mix(config, files, plan, counts, beam_args, root, tokenizer)
     _write_manifests(config, root, counts)
     FileSystems.delete([f"{root}/_work"])
-    report = build_mix_report(mix, plan, counts, accounting, realized, _sizes(files))
+    sizes = {name: input_bytes(found) for name, found in files.items()}
+    report = build_mix_report(mix, plan, counts, accounting, realized, sizes)
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     report.update(runner=label, started=started.isoformat(timespec="seconds"), finished=finished,
                   wall_seconds=round(time.monotonic() - clock, 3))  # fmt: skip
@@ -110,40 +107,11 @@ def run_mix(mix_file: str, overrides: list[str] = (), beam_args: list[str] = ())
     return report
 
 
-def expand_sources(mix: ResolvedMix) -> dict[str, list[InputFile]]:
-    """Each source's files; a ConfigError when a glob matches nothing or no file of a source
-    holds a single line (read until the first line, so it costs little on real sources)."""
-    files = {}
-    for i, spec in enumerate(mix.config.sources):
-        key = f"sources[{i}].paths"
-        paths = []
-        for pattern in spec.paths:
-            (result,) = FileSystems.match([pattern])
-            if not result.metadata_list:
-                raise ConfigError(f"source {spec.name!r}: no files match {pattern!r}",
-                                  source=mix.source_file, key=key)  # fmt: skip
-            paths += [meta.path for meta in result.metadata_list]
-        unique = sorted(set(paths))
-        if not any(_has_a_line(path) for path in unique):
-            raise ConfigError(f"source {spec.name!r} is empty: its {len(unique)} files hold no "
-                              "documents", source=mix.source_file, key=key)  # fmt: skip
-        files[spec.name] = [InputFile(p, "jsonl", j, len(unique)) for j, p in enumerate(unique)]
-    return files
-
-
-def _has_a_line(path: str) -> bool:
-    try:
-        with open_decompressed(path) as stream:
-            return any(line.strip() for line in lines(stream))
-    except DECOMPRESSION_ERRORS:
-        return True  # a corrupt file is the count pass's to report, as an error record
-
-
 def count_sources(
     config: MixConfig, files: dict[str, list[InputFile]], beam_args: list[str], root: str
 ) -> tuple[dict[str, SourceCounts], dict[str, int], str]:
     """The count pass: per-source counts and the read/rules counters."""
-    pipeline, label = _pipeline(config, beam_args)
+    pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
     path = f"{root}/_work/counts.jsonl"
     (
         pipeline
@@ -153,7 +121,7 @@ def count_sources(
         | "As JSON" >> beam.MapTuple(lambda name, c: json.dumps({"source": name, **asdict(c)}))
         | "Write counts" >> beam.io.WriteToText(path, shard_name_template="")
     )
-    result = _execute(pipeline)
+    result = run_to_end(pipeline, "mix")
     counts = {spec.name: SourceCounts() for spec in config.sources}
     with FileSystems.open(path) as stream:
         for line in stream.read().decode("utf-8").splitlines():
@@ -173,7 +141,7 @@ def write_mix(
     tokenizer: Any,
 ) -> dict[str, int]:
     """The sample-and-write pass; returns its counters (what was written, per source)."""
-    pipeline, _ = _pipeline(config, beam_args)
+    pipeline, _ = new_pipeline(beam_args, config.run.runner, config.run.workers)
     groups = {TRAIN: shard_groups(sum(p.planned_tokens for p in plan.sources.values()),
                                   config.max_tokens_per_shard)}  # fmt: skip
     for name, c in counts.items():
@@ -186,26 +154,8 @@ def write_mix(
         | "Group by shard" >> beam.GroupByKey()
         | "Sort and write" >> beam.ParDo(writer)
     )
-    counters = counters_of(_execute(pipeline))
+    counters = counters_of(run_to_end(pipeline, "mix"))
     return {k.removeprefix(f"{PREFIX}/"): v for k, v in counters.items() if k.startswith(PREFIX)}
-
-
-def _pipeline(config: MixConfig, beam_args: list[str]) -> tuple[beam.Pipeline, str]:
-    options = PipelineOptions(list(beam_args))
-    runner, label = choose_runner(options, config.run.runner, config.run.workers)
-    try:
-        return beam.Pipeline(runner=runner, options=options), label
-    except ValueError as error:
-        raise ConfigError(str(error).strip(), source="pipeline options") from error
-
-
-def _execute(pipeline: beam.Pipeline) -> Any:
-    try:
-        result = pipeline.run()
-        result.wait_until_finish()
-    except Exception as error:
-        raise FatalError(f"the mix failed: {type(error).__name__}: {error}") from error
-    return result
 
 
 def _write_manifests(config: MixConfig, root: str, counts: dict[str, SourceCounts]) -> None:
@@ -217,28 +167,13 @@ def _write_manifests(config: MixConfig, root: str, counts: dict[str, SourceCount
             write_manifest(f"{root}/heldout/{name}")
 
 
-def _clear_previous_outputs(root: str) -> None:
-    existing = [f"{root}/{name}" for name in _OUTPUTS if FileSystems.exists(f"{root}/{name}")]
-    if existing:
-        LOG.info("replacing the previous mix under %s", root)
-        FileSystems.delete(existing)
-
-
-def _sizes(files: dict[str, list[InputFile]]) -> dict[str, int]:
-    sizes = {}
-    for name, found in files.items():
-        results = FileSystems.match([f.path for f in found])
-        sizes[name] = sum(meta.size_in_bytes for r in results for meta in r.metadata_list)
-    return sizes
-
-
 # --- Beam ------------------------------------------------------------------------------------
 
 
 class ReadMixSources(beam.PTransform):
     """(source name, file) pairs -> (source name, doc id, token ids) of the documents that pass
     the source's include/exclude rules; records the readers could not read go to `errors_to`
-    (a JSON lines prefix) with their cause, when given."""
+    (a JSON lines prefix) with their cause, when given. Removed documents are counted only."""
 
     def __init__(self, config: MixConfig, files: dict[str, list[InputFile]],
                  errors_to: str | None = None):  # fmt: skip
@@ -247,13 +182,14 @@ class ReadMixSources(beam.PTransform):
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         pairs = [(name, f) for name, found in self.files.items() for f in found]
-        rules = {s.name: (s.include, s.exclude) for s in self.config.sources}
         read = (
             pbegin
             | "List files" >> beam.Create(pairs)
             | "Spread files" >> beam.Reshuffle()
             | "Read and apply rules"
-            >> beam.ParDo(ReadSourceFn(rules)).with_outputs(ERRORS, main=KEPT)
+            >> beam.ParDo(ReadSourceFn(self.config.sources)).with_outputs(
+                ERRORS, REMOVED, main=KEPT
+            )
         )
         if self.errors_to:
             _ = read[ERRORS] | "Write errors" >> WriteJsonLines(self.errors_to)
@@ -261,45 +197,21 @@ class ReadMixSources(beam.PTransform):
 
 
 class ReadSourceFn(CountingDoFn):
-    """Reads one file of a source and keeps what its rules keep, counting the rest by reason."""
+    """Reads one file of a source and routes its records as a run's reader does, each source
+    counted as a step of its own name: `step/<source>/{in,kept,removed/<rule>,error/<kind>}`."""
 
-    def __init__(self, rules: dict[str, tuple[list[str], list[str]]]):
-        self.rules = rules
+    def __init__(self, sources: list[SourceSpec]):
+        self.sources = sources
 
     def setup(self) -> None:
-        self.compiled = {
-            name: ([(t, compile_expression(t)) for t in include],
-                   [(t, compile_expression(t)) for t in exclude])
-            for name, (include, exclude) in self.rules.items()
-        }  # fmt: skip
-        self.counters = {name: self.tally(f"{PREFIX}/{name}") for name in self.rules}
+        self.rules = {spec.name: SourceRules.of(spec) for spec in self.sources}
+        self.counters = {spec.name: self.step_tally(spec.name) for spec in self.sources}
 
     def process(self, element: tuple[str, InputFile]) -> Iterator[Any]:
         name, file = element
-        counters = self.counters[name]
-        for item in READERS.get(file.format)(ReadConfig(), name, "").read(file.path):
-            counters.inc("in")
-            if isinstance(item, ErrorRecord):
-                counters.inc(f"error/{item.kind}")
-                yield pvalue.TaggedOutput(ERRORS, item)
-            elif isinstance(item, Removed):
-                counters.inc(f"removed/{item.reason}")
-            elif reason := rule_verdict(item, *self.compiled[name]):
-                counters.inc(f"removed/{reason}")
-            else:
-                counters.inc("kept")
-                yield name, item
-
-
-def rule_verdict(doc: Document, include: list, exclude: list) -> str | None:
-    """None when the document stays; else the rule that removes it (Dolma's mixer semantics:
-    any exclude match removes, and with include rules one of them must match)."""
-    for text, rule in exclude:
-        if rule(doc):
-            return f"exclude: {text}"
-    if include and not any(rule(doc) for _, rule in include):
-        return "include: no rule matched"
-    return None
+        for item in source_records(name, file, self.rules[name]):
+            routed = route(item, self.counters[name])
+            yield (name, item) if isinstance(item, Document) else routed  # tagged when not kept
 
 
 class TokenizeFn(beam.DoFn):

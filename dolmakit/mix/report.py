@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from dolmakit.mix.config import MixConfig, ResolvedMix
 from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts
+from dolmakit.report.build import step_counts
 
-PREFIX = "mix"  # counters mix/<source>/{in,kept,removed/<rule>,error/<kind>,train_tokens,...}
+# reading a source is counted as a step of the source's name, as route() counts a run's steps:
+# step/<source>/{in,kept,removed/<rule>,error/<kind>}; what the writers wrote is counted under
+# mix/<source>/{train,heldout}_{documents,tokens}
+PREFIX = "mix"
+SOURCE_STEP = "mix source (read, include/exclude)"
 
 
 def build_mix_report(
@@ -18,7 +23,7 @@ def build_mix_report(
     sizes: dict[str, int],
 ) -> dict:
     rows = mix_rows(mix.config, plan, counts, realized, sizes)
-    steps = [_source_step(spec.name, accounting) for spec in mix.config.sources]
+    steps = [step_counts(accounting, spec.name, SOURCE_STEP) for spec in mix.config.sources]
     totals = {key: sum(_total(step[key]) for step in steps)
               for key in ("in", "kept", "removed", "errors")}  # fmt: skip
     totals["invariant_holds"] = (
@@ -82,18 +87,6 @@ def mix_table(rows: list[dict]) -> dict:
     ]  # fmt: skip
     return {"title": "Mix (as in LLaMA's Table 1)", "headers": headers, "rows": body,
             "numeric": list(range(1, len(headers)))}  # fmt: skip
-
-
-def _source_step(name: str, counters: dict[str, int]) -> dict:
-    prefix = f"{PREFIX}/{name}/"
-
-    def grouped(kind: str) -> dict[str, int]:
-        return {k.removeprefix(prefix + kind): v for k, v in sorted(counters.items())
-                if k.startswith(prefix + kind)}  # fmt: skip
-
-    return {"name": name, "type": "mix source (read, include/exclude)",
-            "in": counters.get(prefix + "in", 0), "kept": counters.get(prefix + "kept", 0),
-            "removed": grouped("removed/"), "errors": grouped("error/")}  # fmt: skip
 
 
 def _total(value: int | dict[str, int]) -> int:

@@ -8,12 +8,10 @@ import logging
 from collections.abc import Iterator
 
 from dolmakit.core.document import Document, ErrorRecord
-from dolmakit.core.expressions import compile_expression
-from dolmakit.io.inputs import expand_inputs
-from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.io.inputs import InputFile
 from dolmakit.mix.config import MixConfig, SourceSpec, load_mix
-from dolmakit.mix.pipeline import rule_verdict
 from dolmakit.mix.plan import doc_hash, is_held_out
+from dolmakit.mix.read import SourceRules, expand_sources, source_records
 
 LOG = logging.getLogger("dolmakit")
 
@@ -21,13 +19,14 @@ LOG = logging.getLogger("dolmakit")
 def mix_texts(mix_file: str) -> Iterator[str]:
     """Every training text of the mix, repeated by its source's weight (whole repeats plus a
     deterministic fraction by document hash). Reads the sources twice: once to size them."""
-    config = load_mix(mix_file, require_tokenizer=False).config
-    sizes = {spec.name: sum(len(doc.text) for doc in _documents(config, spec, mix_file))
+    mix = load_mix(mix_file, require_tokenizer=False)
+    config, files = mix.config, expand_sources(mix)
+    sizes = {spec.name: sum(len(doc.text) for doc in _documents(config, spec, files[spec.name]))
              for spec in config.sources}  # fmt: skip
     total = sum(sizes.values())
     for spec in config.sources:
         weight = _weight(spec, sizes[spec.name], total)
-        for doc in _documents(config, spec, mix_file):
+        for doc in _documents(config, spec, files[spec.name]):
             fraction = doc_hash(config.seed, "tokenizer", spec.name, doc.id) / 2**64
             yield from [doc.text] * (int(weight) + (fraction < weight % 1))
 
@@ -42,14 +41,15 @@ def _weight(spec: SourceSpec, size: int, total: int) -> float:
     return spec.epochs or 0.0
 
 
-def _documents(config: MixConfig, spec: SourceSpec, mix_file: str) -> Iterator[Document]:
-    include = [(text, compile_expression(text)) for text in spec.include]
-    exclude = [(text, compile_expression(text)) for text in spec.exclude]
-    for file in expand_inputs(spec.paths, None, "", "jsonl", mix_file):
-        for item in READERS.get(file.format)(ReadConfig(), spec.name, "").read(file.path):
+def _documents(config: MixConfig, spec: SourceSpec, files: list[InputFile]) -> Iterator[Document]:
+    """The source's training documents: read and judged as the mix reads them, held-out ones
+    left out."""
+    rules = SourceRules.of(spec)
+    for file in files:
+        for item in source_records(spec.name, file, rules):
             if isinstance(item, ErrorRecord):  # the mix itself writes these to its errors/
                 LOG.warning("tokenizer sample: skipped %s: %s", item.location, item.cause)
-            if not isinstance(item, Document) or rule_verdict(item, include, exclude):
-                continue
-            if not is_held_out(config.seed, spec.name, item.id, config.held_out_fraction):
+            elif isinstance(item, Document) and not is_held_out(
+                config.seed, spec.name, item.id, config.held_out_fraction
+            ):
                 yield item

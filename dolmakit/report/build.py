@@ -34,7 +34,7 @@ def counters_of(result: Any) -> dict[str, int]:
 
 def build_report(counters: dict[str, int], step_names: list[tuple[str, str]], **run: Any) -> dict:
     """`step_names` is [(name, type)] in pipeline order, the reader first."""
-    steps = [_step(counters, name, kind) for name, kind in step_names]
+    steps = [step_counts(counters, name, kind) for name, kind in step_names]
     first, last = steps[0], steps[-1]
     removed = sum(sum(step["removed"].values()) for step in steps)
     errors = sum(sum(step["errors"].values()) for step in steps)
@@ -73,7 +73,8 @@ def write_atomically(path: str, text: str) -> None:
     FileSystems.rename([temporary], [path])
 
 
-def _step(counters: dict[str, int], name: str, kind: str) -> dict[str, Any]:
+def step_counts(counters: dict[str, int], name: str, kind: str) -> dict[str, Any]:
+    """One step's row of the report from its `step/<name>/...` counters (what route() counts)."""
     prefix = f"step/{name}/"
     return {
         "name": name,

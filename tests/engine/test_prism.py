@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import apache_beam
 import pytest
 from conftest import REPO
 
@@ -58,3 +59,14 @@ def test_a_missing_binary_names_the_build_script(tmp_path, monkeypatch):
     monkeypatch.setenv("DOLMAKIT_PRISM", str(tmp_path / "nope"))
     with pytest.raises(ConfigError, match=r"run scripts/build_prism\.sh"):
         use_prism(PipelineOptions([]))
+
+
+def test_prism_gets_its_own_job_server(tmp_path, monkeypatch):
+    from apache_beam.options.pipeline_options import DebugOptions, PipelineOptions
+
+    binary = tmp_path / "prism"
+    binary.write_bytes(b"")
+    monkeypatch.setenv("DOLMAKIT_PRISM", str(binary))
+    options = PipelineOptions([])
+    assert use_prism(options) == ("PrismRunner", f"prism {apache_beam.__version__}")
+    assert options.view_as(DebugOptions).experiments == ["disable_prism_server_singleton"]

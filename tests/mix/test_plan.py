@@ -135,7 +135,7 @@ def test_hashes_are_stable_across_runs_and_platforms():
 
 def test_held_out_takes_its_fraction_of_documents():
     held = sum(is_held_out(3, "web", f"d{i}", 0.1) for i in range(20_000))
-    assert 1800 < held < 2200
+    assert held == 2028  # of the 2000 asked; pinned, as the hash is
     assert not any(is_held_out(3, "web", f"d{i}", 0.0) for i in range(1000))
 
 
@@ -153,7 +153,7 @@ def test_llama_table_is_realized_on_a_million_tokens():
     plan = plan_mix(mix, counts, "llama.yaml")
     realized = realize(plan, docs, seed, held_out)
     total = sum(realized.values())
-    assert total >= 1_000_000
+    assert total == 1_199_827
     for name, (proportion, epochs) in LLAMA.items():
         planned = plan.sources[name].epochs
         assert planned == pytest.approx(epochs, rel=0.05)  # sizes are LLaMA's, to a document

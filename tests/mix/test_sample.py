@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from dolmakit.mix.plan import is_held_out
 from dolmakit.mix.sample import mix_texts
 
 
@@ -16,6 +17,11 @@ def source(folder: Path, name: str, count: int, words: str) -> str:
              "attributes": {"q__score": [[0, 1, i % 2]]}} for i in range(count)]  # fmt: skip
     (folder / f"{name}.jsonl").write_text("\n".join(map(json.dumps, rows)) + "\n")
     return str(folder / f"{name}.jsonl")
+
+
+def training(name: str, count: int = 400, fraction: float = 0.1) -> list[int]:
+    """The numbers of a source's documents that are not held out (seed 0)."""
+    return [i for i in range(count) if not is_held_out(0, name, f"{name}{i}", fraction)]
 
 
 def test_sources_are_weighted_like_the_mix_and_rules_apply(tmp_path):
@@ -32,10 +38,14 @@ def test_sources_are_weighted_like_the_mix_and_rules_apply(tmp_path):
     path = tmp_path / "mix.yaml"
     path.write_text(yaml.safe_dump(mix))
     texts = list(mix_texts(str(path)))
-    web_share = sum(t.startswith("web") for t in texts) / len(texts)
-    assert abs(web_share - 0.8) < 0.05
-    assert all(int(t.split()[-1]) % 2 == 1 for t in texts if t.startswith("web"))  # excluded
-    assert len({t for t in texts if t.startswith("encyclopedia")}) < 400  # held-out left out
+    web_texts = [t for t in texts if t.startswith("web")]
+    assert (len(texts), len(web_texts)) == (574, 486)  # web is 84.7% of the sample (0.8 asked)
+    # odd ids pass the rule, and no held-out document is in the sample
+    odd_web = {f"web page text {i}" for i in training("web") if i % 2 == 1}
+    assert set(web_texts) == odd_web
+    wiki_texts = {t for t in texts if t.startswith("encyclopedia")}
+    assert len(wiki_texts) == 88  # a weight of 0.24: a sample of the wiki's training documents
+    assert wiki_texts <= {f"encyclopedia text {i}" for i in training("wiki")}
 
 
 def test_a_mix_whose_tokenizer_is_yet_to_be_trained(tmp_path):

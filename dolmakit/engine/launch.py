@@ -1,0 +1,87 @@
+"""Launching a Beam pipeline, the one way every command that runs one does it (`dolmakit run`,
+`dolmakit mix`): the runner from the options, a run to its end, the previous run's outputs
+cleared first, and the input's size for the report's throughput.
+
+A change to how pipelines are launched (a runner, a filesystem) lands here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.runners.runner import PipelineResult
+
+from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.engine.prism import PRISM, use_prism
+from dolmakit.engine.staging import stage_dolmakit
+from dolmakit.io.inputs import InputFile
+
+LOG = logging.getLogger("dolmakit")
+LOCAL = "local"
+
+
+def new_pipeline(beam_args: Iterable[str], runner: str, workers: int) -> tuple[beam.Pipeline, str]:
+    """An empty pipeline on the runner --runner (or the config's `runner`) names, and the
+    runner's label for logs and the report; bad Beam options are a ConfigError."""
+    options = PipelineOptions(list(beam_args))
+    chosen, label = choose_runner(options, runner, workers)
+    try:
+        return beam.Pipeline(runner=chosen, options=options), label
+    except ValueError as error:  # Beam's own validation of pipeline options
+        raise ConfigError(str(error).strip(), source="pipeline options") from error
+
+
+def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tuple[object, str]:
+    """The local runner unless --runner (or run.runner) names another one.
+
+    Beam's DirectRunner would first try to download the Prism runner; FnApiRunner is the same
+    local execution without that, and runs one worker process per core."""
+    standard = options.view_as(StandardOptions)
+    name = standard.runner or configured
+    if name in (PRISM, "PrismRunner"):  # in-process SDK harness: nothing to stage
+        return use_prism(options)
+    if name not in (LOCAL, "DirectRunner", "FnApiRunner"):
+        stage_dolmakit(options)
+        return name, name
+    direct = options.view_as(DirectOptions)
+    count = workers or os.cpu_count() or 1
+    direct.direct_num_workers = count
+    direct.direct_running_mode = "multi_processing" if count > 1 else "in_memory"
+    standard.runner = None
+    return FnApiRunner(), f"local ({count} worker{'s' if count > 1 else ''})"
+
+
+def run_to_end(pipeline: beam.Pipeline, what: str) -> PipelineResult:
+    """Runs the pipeline and waits for its end; any failure is a FatalError that names `what`
+    ran ("the pipeline failed: ...", "the mix failed: ...") and the cause."""
+    try:
+        result = pipeline.run()
+        result.wait_until_finish()
+    except Exception as error:
+        raise FatalError(f"the {what} failed: {type(error).__name__}: {error}") from error
+    return result
+
+
+def clear_outputs(root: str, names: Iterable[str], what: str) -> list[str]:
+    """Removes the outputs `names` (files or folders) an earlier run wrote under root, so no
+    stale shard mixes with this run's; returns the paths it removed."""
+    existing = [f"{root}/{name}" for name in names if FileSystems.exists(f"{root}/{name}")]
+    if existing:
+        LOG.info("replacing the previous %s's outputs under %s", what, root)
+        FileSystems.delete(existing)
+    return existing
+
+
+def input_bytes(files: Iterable[InputFile]) -> int:
+    """The bytes of the input files together, for the report's MB/s."""
+    paths = [file.path for file in files]
+    if not paths:
+        return 0
+    return sum(meta.size_in_bytes for result in FileSystems.match(paths)
+               for meta in result.metadata_list)  # fmt: skip

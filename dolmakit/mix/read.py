@@ -1,0 +1,86 @@
+"""A mix source read the one way both the mix's passes and the tokenizer sample read it: its files
+found by the engine's input expansion, each record read by the JSONL reader, and each document
+judged by the source's include/exclude rules (a removed document becomes a Removed record, so
+the mix routes and counts it as a run does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import dolmakit.io.jsonl  # noqa: F401  (registers the reader mix sources are read with)
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError
+from dolmakit.core.expressions import compile_expression
+from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
+from dolmakit.io.inputs import InputFile, expand_inputs
+from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.mix.config import ResolvedMix, SourceSpec
+
+FORMAT = "jsonl"  # mix sources are Dolma JSONL, the documents/ output of a pipeline
+
+
+def expand_sources(mix: ResolvedMix) -> dict[str, list[InputFile]]:
+    """Each source's files; a ConfigError naming the source when a glob matches nothing or no
+    file of a source holds a single line (read until the first line, so it costs little)."""
+    files = {}
+    for i, spec in enumerate(mix.config.sources):
+        key = f"sources[{i}].paths"
+        try:
+            found = expand_inputs(spec.paths, None, "", FORMAT, mix.source_file)
+        except ConfigError as error:
+            raise ConfigError(f"source {spec.name!r}: {error.message}", source=mix.source_file,
+                              key=key) from error  # fmt: skip
+        if not any(_has_a_line(file.path) for file in found):
+            raise ConfigError(f"source {spec.name!r} is empty: its {len(found)} files hold no "
+                              "documents", source=mix.source_file, key=key)  # fmt: skip
+        files[spec.name] = found
+    return files
+
+
+def _has_a_line(path: str) -> bool:
+    try:
+        with open_decompressed(path) as stream:
+            return any(line.strip() for line in lines(stream))
+    except DECOMPRESSION_ERRORS:
+        return True  # a corrupt file is the count pass's to report, as an error record
+
+
+Rule = tuple[str, Callable[[Document], bool]]  # the rule as written, and compiled
+
+
+@dataclass
+class SourceRules:
+    """A source's include/exclude rules, compiled (workers compile them in setup)."""
+
+    include: list[Rule]
+    exclude: list[Rule]
+
+    @classmethod
+    def of(cls, spec: SourceSpec) -> SourceRules:
+        return cls([(text, compile_expression(text)) for text in spec.include],
+                   [(text, compile_expression(text)) for text in spec.exclude])  # fmt: skip
+
+    def verdict(self, doc: Document) -> str | None:
+        """None when the document stays; else the rule that removes it (Dolma's mixer
+        semantics: any exclude match removes, and with include rules one of them must match)."""
+        for text, rule in self.exclude:
+            if rule(doc):
+                return f"exclude: {text}"
+        if self.include and not any(rule(doc) for _, rule in self.include):
+            return "include: no rule matched"
+        return None
+
+
+def source_records(
+    name: str, file: InputFile, rules: SourceRules
+) -> Iterator[Document | Removed | ErrorRecord]:
+    """Every record of one file of source `name`: the documents its rules keep, Removed for
+    those they remove (the rule is the reason) and for the reader's own removals, and the
+    records the reader could not read as ErrorRecords."""
+    for item in READERS.get(file.format)(ReadConfig(), name, "").read(file.path):
+        if isinstance(item, Document) and (reason := rules.verdict(item)):
+            yield Removed(item, name, reason)
+        else:
+            yield item

@@ -1,0 +1,116 @@
+"""The one launch `dolmakit run` and `dolmakit mix` share: runner choice, a run to its end,
+clearing the previous run's outputs, and the input's size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from apache_beam.runners.runner import PipelineState
+
+from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.engine.launch import (
+    choose_runner,
+    clear_outputs,
+    input_bytes,
+    new_pipeline,
+    run_to_end,
+)
+from dolmakit.io.inputs import InputFile
+
+
+def fail_on(value: int) -> int:
+    raise ValueError(f"no {value}")
+
+
+def test_the_local_runner_gets_the_configured_workers():
+    options = PipelineOptions([])
+    _, label = choose_runner(options, "local", 3)
+    direct = options.view_as(DirectOptions)
+    assert label == "local (3 workers)"
+    assert (direct.direct_num_workers, direct.direct_running_mode) == (3, "multi_processing")
+    assert options.view_as(StandardOptions).runner is None
+
+
+def test_one_worker_runs_in_memory():
+    pipeline, label = new_pipeline([], "DirectRunner", 1)
+    direct = pipeline.options.view_as(DirectOptions)
+    assert label == "local (1 worker)"
+    assert (direct.direct_num_workers, direct.direct_running_mode) == (1, "in_memory")
+
+
+def test_runner_on_the_command_line_wins_over_the_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOLMAKIT_PRISM", str(tmp_path / "nope"))
+    with pytest.raises(ConfigError, match=r"no Prism binary at .*nope: run scripts/build_prism"):
+        choose_runner(PipelineOptions(["--runner=prism"]), "local", 1)
+    with pytest.raises(ConfigError, match=r"no Prism binary"):
+        choose_runner(PipelineOptions([]), "PrismRunner", 1)
+
+
+def test_bad_beam_options_are_a_config_error():
+    with pytest.raises(ConfigError) as caught:
+        new_pipeline(["--profiler_agent=x", "--profile_cpu"], "local", 1)
+    assert caught.value.source == "pipeline options"
+    assert caught.value.message == (
+        "Pipeline has validations errors: \n"
+        "--profiler_agent is mutually exclusive with --profile_cpu and --profile_memory."
+    )
+
+
+def test_a_run_to_its_end_returns_the_finished_result():
+    pipeline, _ = new_pipeline([], "local", 1)
+    _ = pipeline | beam.Create([1, 2, 3]) | beam.Map(lambda x: x * 2)
+    assert run_to_end(pipeline, "pipeline").state == PipelineState.DONE
+
+
+@pytest.mark.parametrize("what", ["pipeline", "mix"])
+def test_a_failing_run_is_a_fatal_error_that_names_what_failed(what):
+    pipeline, _ = new_pipeline([], "local", 1)
+    _ = pipeline | beam.Create([7]) | "Fail" >> beam.Map(fail_on)
+    with pytest.raises(FatalError) as caught:
+        run_to_end(pipeline, what)
+    assert str(caught.value) == f"the {what} failed: ValueError: no 7 [while running 'Fail']"
+    assert isinstance(caught.value.__cause__, ValueError)
+
+
+def tree(root: Path) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
+def test_clearing_removes_exactly_the_named_outputs(tmp_path):
+    for folder in ("documents", "errors", "keep"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "part-0.jsonl.gz").write_bytes(b"x")
+    for name in ("report.json", "config.yaml"):
+        (tmp_path / name).write_text("{}")
+    removed = clear_outputs(str(tmp_path), ("documents", "removed", "errors", "report.json"), "run")
+    assert removed == [f"{tmp_path}/documents", f"{tmp_path}/errors", f"{tmp_path}/report.json"]
+    assert tree(tmp_path) == ["config.yaml", "keep", "keep/part-0.jsonl.gz"]
+
+
+def test_clearing_nothing_left_from_before_is_no_work(tmp_path, caplog):
+    (tmp_path / "train").mkdir()
+    with caplog.at_level("INFO", logger="dolmakit"):
+        assert clear_outputs(str(tmp_path), ("heldout", "mix.yaml"), "mix") == []
+    assert tree(tmp_path) == ["train"]
+    assert caplog.messages == []
+
+
+def test_clearing_says_what_it_replaces(tmp_path, caplog):
+    (tmp_path / "heldout").mkdir()
+    with caplog.at_level("INFO", logger="dolmakit"):
+        clear_outputs(str(tmp_path), ("heldout",), "mix")
+    assert caplog.messages == [f"replacing the previous mix's outputs under {tmp_path}"]
+
+
+def test_input_bytes_are_the_files_sizes_together(tmp_path):
+    files = []
+    for i, size in enumerate((10, 0, 2_345)):
+        path = tmp_path / f"part-{i}.jsonl"
+        path.write_bytes(b"a" * size)
+        files.append(InputFile(str(path), "jsonl", i, 3))
+    assert input_bytes(files) == 2_355
+    assert input_bytes(files[1:2]) == 0
+    assert input_bytes([]) == 0
