@@ -8,11 +8,12 @@ reason (or cause) that took them out, so the report can account for every input 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-Span = list  # [start: int, end: int, score: float]
+# [start, end, score]: character offsets into the text and the score. A plain list, not a tuple,
+# so it is stored and read back as the same JSON array; offsets are ints, which float admits.
+Span = list[float]
 
 
 @dataclass
@@ -35,9 +36,6 @@ class Document:
             "metadata": self.metadata,
             "attributes": self.attributes,
         }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, row: dict[str, Any], default_source: str = "") -> Document:
