@@ -158,14 +158,13 @@ def distinct_texts() -> tuple[list[str], int]:
     from _corpus import shared_warc_dir, source_files
 
     from dolmakit.core.document import Document
-    from dolmakit.extract.html import HtmlConfig
     from dolmakit.io.readers import ReadConfig
     from dolmakit.io.warc import WarcReader
 
     files = source_files(shared_warc_dir(REPO)) + [REPO / "samples/commoncrawl/sample.warc.gz"]
     texts: dict[str, None] = {}
     for main_content in (True, False):
-        config = ReadConfig(html=HtmlConfig(main_content=main_content))
+        config = ReadConfig(options={"html": {"main_content": main_content}})
         for path in files:
             for item in WarcReader(config, "bench", "").read(str(path)):
                 if isinstance(item, Document) and item.text:
