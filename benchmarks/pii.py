@@ -51,7 +51,7 @@ from collections import Counter
 from pathlib import Path
 
 from dolmakit.io.corpora import cache_dir, texts
-from dolmakit.taggers.pii import KINDS, PiiDetector
+from dolmakit.text.pii_kinds import KINDS, PiiDetector
 
 PACKAGE, VERSION = "presidio-evaluator", "0.3.2"
 ROOT = f"presidio_evaluator-{VERSION}"

@@ -29,9 +29,9 @@ from _streaming import timed
 from dolmakit.core.document import Document
 from dolmakit.core.schema import from_data
 from dolmakit.engine.config import load_preset
+from dolmakit.filters.c4_lines import C4Lines, C4LinesConfig
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.c4.reader import C4Reader
-from dolmakit.taggers.c4 import C4Lines, C4LinesConfig
 
 MB = 1_000_000
 SHARD_BYTES = 64 * MB  # uncompressed bytes per shard

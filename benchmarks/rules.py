@@ -91,7 +91,8 @@ def dolmakit_judge():
     from dolmakit.core.document import Document, Removed
     from dolmakit.engine.config import load_preset
     from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
-    from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
+    from dolmakit.filters.c4_lines import C4Lines, C4LinesConfig
+    from dolmakit.taggers.c4 import C4Quality, C4QualityConfig
     from dolmakit.taggers.fineweb import FineWebQuality, FineWebQualityConfig
     from dolmakit.taggers.gopher import (
         GopherQuality,
@@ -157,14 +158,13 @@ def distinct_texts() -> tuple[list[str], int]:
     from _corpus import shared_warc_dir, source_files
 
     from dolmakit.core.document import Document
-    from dolmakit.extract.html import HtmlConfig
     from dolmakit.io.readers import ReadConfig
     from dolmakit.io.warc import WarcReader
 
     files = source_files(shared_warc_dir(REPO)) + [REPO / "samples/commoncrawl/sample.warc.gz"]
     texts: dict[str, None] = {}
     for main_content in (True, False):
-        config = ReadConfig(html=HtmlConfig(main_content=main_content))
+        config = ReadConfig(options={"html": {"main_content": main_content}})
         for path in files:
             for item in WarcReader(config, "bench", "").read(str(path)):
                 if isinstance(item, Document) and item.text:

@@ -8,11 +8,12 @@ reason (or cause) that took them out, so the report can account for every input 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-Span = list  # [start: int, end: int, score: float]
+# [start, end, score]: character offsets into the text and the score. A plain list, not a tuple,
+# so it is stored and read back as the same JSON array; offsets are ints, which float admits.
+Span = list[float]
 
 
 @dataclass
@@ -35,9 +36,6 @@ class Document:
             "metadata": self.metadata,
             "attributes": self.attributes,
         }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, row: dict[str, Any], default_source: str = "") -> Document:
@@ -72,17 +70,6 @@ class Document:
 def whole_document(doc: Document, score: float) -> list[Span]:
     """One span covering the whole text: how a document-level score is stored."""
     return [[0, len(doc.text), score]]
-
-
-def replace_text(doc: Document, text: str) -> None:
-    """Gives the document a new text (a step that drops lines or paragraphs): document-level
-    scores (one span over the old text) now span the new one. Spans inside the text cannot be
-    moved, so taggers that write them must run after every text-changing step."""
-    old_chars = len(doc.text)
-    for spans in doc.attributes.values():
-        if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == old_chars:
-            spans[0] = [0, len(text), spans[0][2]]
-    doc.text = text
 
 
 @dataclass

@@ -16,7 +16,7 @@ import dolmakit.engine.builtins  # noqa: F401  (registers the built-in readers a
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.schema import from_data, to_data
 from dolmakit.core.steps import STEPS, Step
-from dolmakit.io.readers import READERS, ReadConfig
+from dolmakit.io.readers import READERS, ReadConfig, Reader, reader_for
 from dolmakit.presets import packaged_preset_file, packaged_preset_types
 
 
@@ -90,6 +90,9 @@ class ResolvedPipeline:
 
     def to_data(self) -> dict[str, Any]:
         data = to_data(self.config)
+        if reader := _named_reader(self.config.input):  # the options with their defaults
+            options = reader.parse_options(self.config.read.options, self.source_file)
+            data["read"]["options"] = to_data(options)
         data["steps"] = [
             {"type": step.type_name, "name": step.name, "preset": spec.preset,
              "config": to_data(step.config)}
@@ -130,15 +133,25 @@ def resolve(data: Any, source: str) -> ResolvedPipeline:
     return ResolvedPipeline(config, steps, source)
 
 
+def _named_reader(config: InputConfig) -> type[Reader] | None:
+    """The reader of every input file when the config alone tells: input.format names it, or
+    every input path's ending names the same one (and no listing adds files)."""
+    if config.format != "auto":
+        return READERS.get(config.format)
+    readers = {reader_for(path) for path in config.paths}
+    if config.listing or len(readers) != 1:
+        return None
+    return readers.pop()
+
+
 def _check_reader(config: PipelineConfig, source: str) -> None:
-    """An unknown format, or reader options the format's reader does not have, fail here."""
+    """An unknown format, or reader options the format's reader does not have, fail here. With
+    input.format auto the readers are known once the inputs are listed: ReadDocuments checks
+    the options against each of them then, still before launch."""
     fmt = config.input.format
-    if fmt == "auto":
-        if config.read.options:
-            raise ConfigError("read.options needs input.format to name the reader they are for",
-                              source=source, key="input.format")  # fmt: skip
-        return
-    READERS.get(fmt, source=source, key="input.format").parse_options(config.read.options, source)
+    if fmt != "auto":
+        reader = READERS.get(fmt, source=source, key="input.format")
+        reader.parse_options(config.read.options, source)
 
 
 def _build_step(spec: StepSpec, index: int, source: str) -> Step:

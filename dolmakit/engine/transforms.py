@@ -122,12 +122,22 @@ class LengthHistogramFn(CountingDoFn):
         yield doc
 
 
+def check_read_options(files: list[InputFile], config: ReadConfig) -> None:
+    """`read.options` against the reader of every input file, before launch: a key that one of
+    them lacks is a ConfigError listing the keys it has (with input.format auto a glob may
+    bring in WARC and WET files, and only the WARC reader has, say, `html`)."""
+    for fmt in sorted({file.format for file in files}):
+        source = f"the input's {fmt} files"
+        READERS.get(fmt).parse_options(config.options, source)
+
+
 class ReadDocuments(beam.PTransform):
     """Files -> (documents, removed, errors); files are spread over workers one file each."""
 
     def __init__(self, files: list[InputFile], config: ReadConfig, source: str, added: str):
         super().__init__()
         self.files, self.config, self.source, self.added = files, config, source, added
+        check_read_options(files, config)
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> pvalue.DoOutputsTuple:
         return (

@@ -12,7 +12,10 @@ import io
 import zlib
 from dataclasses import dataclass, field
 
-from fastwarc.stream_io import BrotliReader
+from fastwarc.stream_io import BrotliReader, ChunkedReader
+
+# how fastwarc's ChunkedReader says a size line is no chunk size (else it ran out of bytes)
+_NOT_CHUNKED = "Invalid chunk header"
 
 
 class BodyTooLarge(Exception):
@@ -43,25 +46,18 @@ def decode_payload(body: bytes, transfer: str | None, content: str | None, limit
 
 
 def dechunk(body: bytes) -> bytes | None:
-    """The body of a chunked transfer, or None when the bytes are not chunked."""
-    parts, pos = [], 0
-    while True:
-        end = body.find(b"\n", pos)
-        if end < 0:
+    """The body of a chunked transfer, decoded by fastwarc's ChunkedReader; None when the bytes
+    are not chunked (a chunk header that is not a bare hex size). A transfer cut short, as
+    crawlers cut long bodies, keeps the bytes that came: the reader counts what it decoded
+    before it ran out, and a second reader returns that many."""
+    reader = ChunkedReader(io.BytesIO(body))
+    try:
+        return reader.read()
+    except OSError as error:
+        if str(error).startswith(_NOT_CHUNKED):
             return None
-        size_field = body[pos:end].split(b";", 1)[0].strip()
-        try:
-            size = int(size_field, 16)
-        except ValueError:
-            return None
-        if size == 0:
-            return b"".join(parts)
-        start = end + 1
-        if start + size > len(body):
-            return b"".join(parts) + body[start:]  # the last chunk was cut: keep what came
-        parts.append(body[start : start + size])
-        pos = start + size
-        pos += 2 if body[pos : pos + 2] == b"\r\n" else 1 if body[pos : pos + 1] == b"\n" else 0
+        decoded = reader.tell()
+    return ChunkedReader(io.BytesIO(body)).read(decoded)
 
 
 def _encodings(content: str | None) -> list[str]:

@@ -24,10 +24,11 @@ from typing import Literal
 import numpy as np
 from apache_beam.io.filesystems import FileSystems
 
-from dolmakit.core.document import Document, Removed, replace_text, whole_document
+from dolmakit.core.document import Document, Removed, whole_document
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.hashing import stable_hash
 from dolmakit.core.steps import Step, register_step
+from dolmakit.filters.rewrite import rewrite_text
 from dolmakit.io.files import file_exists
 from dolmakit.io.texts import read_texts
 
@@ -169,24 +170,42 @@ class Decontaminate(Step):
         return count_matches(self._index, self._hasher.hashes(words(text)))
 
     def _drop_paragraphs(self, doc: Document) -> Document | Removed:
-        kept, matched = [], 0
+        dropped, kept, matched, start = [], [], 0, 0
         for paragraph in doc.text.split("\n"):
             found = self.matches(paragraph)
+            end = start + len(paragraph)
             if found >= self.config.min_matches:
                 matched += found
-                self.stats["paragraphs_removed"] += 1
+                dropped.append((start, end))
             else:
                 kept.append(paragraph)
+            start = end + 1
         if matched:
             self.stats["documents_contaminated"] += 1
             self.stats["ngrams_matched"] += matched
+            self.stats["paragraphs_removed"] += len(dropped)
         if not "".join(kept).strip():
             doc.attributes[f"{self.name}__ngram_matches"] = whole_document(doc, matched)
             return Removed(doc, self.name, "contaminated")
-        if matched:
-            replace_text(doc, "\n".join(kept))
+        if dropped:
+            rewrite_text(doc, _removals(dropped, len(doc.text)))
         doc.attributes[f"{self.name}__ngram_matches"] = whole_document(doc, matched)
         return doc
+
+
+def _removals(paragraphs: list[tuple[int, int]], length: int) -> list[tuple[int, int, str]]:
+    """Edits deleting the paragraphs with their line ends, adjacent ones merged; the text then
+    reads as the kept paragraphs joined by "\n" (a last paragraph takes the line end before)."""
+    edits: list[list[int]] = []
+    for start, end in paragraphs:
+        end = min(end + 1, length)
+        if edits and edits[-1][1] == start:
+            edits[-1][1] = end
+        else:
+            edits.append([start, end])
+    if edits[-1][1] == length and edits[-1][0] > 0:
+        edits[-1][0] -= 1
+    return [(start, end, "") for start, end in edits]
 
 
 def _inline_index(paths: list[str], n: int) -> np.ndarray:

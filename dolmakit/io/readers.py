@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.registry import Registry
 from dolmakit.core.schema import from_data
-from dolmakit.extract.html import HTML_TYPES, HtmlConfig
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 
 READ_STEP = "read"
@@ -26,16 +25,8 @@ Item = Document | Removed | ErrorRecord
 
 @dataclass
 class ReadConfig:
-    html: HtmlConfig = field(default_factory=HtmlConfig)
-    # HTTP content types extracted as HTML; other responses are removed as non_html
-    content_types: list[str] = field(default_factory=lambda: list(HTML_TYPES))
-    # larger responses are removed unread (Common Crawl itself truncates at 1 MiB)
-    max_body_bytes: int = 10 << 20
-    # only these HTTP status codes become documents; others are removed as http_status_<code>
-    http_statuses: list[int] = field(default_factory=lambda: [200])
-    # tolerate malformed WARC headers (WARC/0.18, LF-only HTTP headers in ClueWeb)
-    quirks_mode: bool = True
-    # settings of the input format's own reader (see its Options), checked before launch
+    # settings of the input's reader (its Options, listed by `dolmakit steps`): the reader
+    # input.format names, or with `auto` the reader of each input file; checked before launch
     options: dict[str, Any] = field(default_factory=dict)
 
 

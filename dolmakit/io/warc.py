@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
@@ -22,7 +22,13 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.extract.charset import decode_html
-from dolmakit.extract.html import html_to_text, looks_like_html, sniff_binary
+from dolmakit.extract.html import (
+    HTML_TYPES,
+    HtmlConfig,
+    html_to_text,
+    looks_like_html,
+    sniff_binary,
+)
 from dolmakit.extract.http import BodyTooLarge, decode_payload
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
 
@@ -37,9 +43,32 @@ _SCAN_CHUNK = 1 << 20
 _DAMAGED_TYPES = (WarcRecordType.no_type, WarcRecordType.unknown)
 
 
+@dataclass
+class WarcFileOptions:
+    """`read.options` of the WARC and WET readers."""
+
+    # tolerate malformed WARC headers (WARC/0.18, LF-only HTTP headers in ClueWeb)
+    quirks_mode: bool = True
+
+
+@dataclass
+class WarcOptions(WarcFileOptions):
+    """`read.options` of the WARC reader: which HTTP responses become documents, and how their
+    HTML becomes text."""
+
+    html: HtmlConfig = field(default_factory=HtmlConfig)
+    # HTTP content types extracted as HTML; other responses are removed as non_html
+    content_types: list[str] = field(default_factory=lambda: list(HTML_TYPES))
+    # larger responses are removed unread (Common Crawl itself truncates at 1 MiB)
+    max_body_bytes: int = 10 << 20
+    # only these HTTP status codes become documents; others are removed as http_status_<code>
+    http_statuses: list[int] = field(default_factory=lambda: [200])
+
+
 class WarcFileReader(Reader):
     """Shared record loop of WARC and WET: typed records, resync after corruption, truncation."""
 
+    Options = WarcFileOptions
     record_types: WarcRecordType = WarcRecordType.response
 
     def read(self, path: str) -> Iterator[Item]:
@@ -140,7 +169,7 @@ class WarcFileReader(Reader):
 
     def _records(self, stream: BinaryIO) -> Iterator[WarcRecord]:
         # every type, so stream_pos advances past records we skip and resync can start after them
-        return ArchiveIterator(stream, parse_http=False, quirks_mode=self.config.quirks_mode)
+        return ArchiveIterator(stream, parse_http=False, quirks_mode=self.options.quirks_mode)
 
     def _item(self, record: WarcRecord, path: str) -> Item | None:
         if record.record_type in _DAMAGED_TYPES:  # a damaged header: it may be a response
@@ -213,18 +242,19 @@ class WarcFileReader(Reader):
 class WarcReader(WarcFileReader):
     format_name = "warc"
     suffixes = (".warc", ".warc.gz")
+    Options = WarcOptions
     record_types = WarcRecordType.response
 
     def record_to_item(self, record: WarcRecord, path: str) -> Item:
-        record.parse_http(quirks_mode=self.config.quirks_mode)
+        record.parse_http(quirks_mode=self.options.quirks_mode)
         doc = self.base_document(record, "", path)
         if not record.is_http or record.http_headers.status_code is None:
             return Removed(doc, READ_STEP, "not_http")
         status = record.http_headers.status_code
         doc.metadata["http_status"] = status
-        if status not in self.config.http_statuses:
+        if status not in self.options.http_statuses:
             return Removed(doc, READ_STEP, f"http_status_{status}")
-        if record.content_length > self.config.max_body_bytes:
+        if record.content_length > self.options.max_body_bytes:
             return Removed(doc, READ_STEP, "body_too_large")
         body = record.reader.read()
         if len(body) < record.content_length:
@@ -241,7 +271,7 @@ class WarcReader(WarcFileReader):
                 body,
                 headers.get("Transfer-Encoding"),
                 headers.get("Content-Encoding"),
-                self.config.max_body_bytes,
+                self.options.max_body_bytes,
             )
         except BodyTooLarge:
             return Removed(doc, READ_STEP, "body_too_large")
@@ -252,7 +282,7 @@ class WarcReader(WarcFileReader):
     def _html_item(self, doc: Document, record: WarcRecord, body: bytes, path: str) -> Item:
         declared = (record.http_content_type or "").lower().strip()
         doc.metadata["content_type"] = declared
-        allowed = self.config.content_types
+        allowed = self.options.content_types
         if not body.strip():
             return Removed(doc, READ_STEP, "empty_body")
         if declared and declared not in allowed and declared != "application/octet-stream":
@@ -269,7 +299,7 @@ class WarcReader(WarcFileReader):
         if decoded.rejected:
             doc.metadata["charset_rejected"] = list(decoded.rejected)
         try:
-            doc.text, doc.metadata["title"] = html_to_text(decoded.text, self.config.html)
+            doc.text, doc.metadata["title"] = html_to_text(decoded.text, self.options.html)
         except Exception as error:  # resiliparse raises its own parser exceptions
             return self.error("html_parse", repr(error), path, **_where(record))
         return doc if doc.text else Removed(doc, READ_STEP, "no_text")

@@ -1,4 +1,4 @@
-"""Language identification with a fastText model (lid.176 by default), and a filter on its scores.
+"""Language identification with a fastText model (lid.176 by default).
 
 `language_id_v1` tags every document with its top-k languages, Dolma style: the attribute
 `language_id_v1__<lang>` is one whole-document span `[0, len(text), score]` per language. In
@@ -8,10 +8,7 @@ also kept as a span under `language_id_v1__paragraph_<lang>`. The top language o
 one with the highest score; a text without letters gets no language at all (the model would answer
 its prior, English at 0.12, for anything it has no n-grams of).
 
-`language_filter` keeps a document when its best score among chosen languages reaches a threshold,
-and otherwise removes it naming the document's top language (`language_de`), or
-`language_en_below_threshold` when the top language is a chosen one with too low a score, or
-`language_unknown` when the document has no language.
+The `language_filter` step (dolmakit.filters.language_filter) removes documents on these scores.
 
 fastText facts this module works around (fasttext-numpy2 0.10.4):
 - `predict` raises on a newline, so newlines become spaces (fastText splits on both anyway);
@@ -28,12 +25,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from dolmakit.core.document import Document, Removed, Span
+from dolmakit.core.document import Document, Span
 from dolmakit.core.errors import ConfigError
-from dolmakit.core.steps import Step, Tagger, register_step
+from dolmakit.core.steps import Tagger, register_step
 from dolmakit.models.fasttext import load_model, resolve_model, validate_model
 
 PARAGRAPH_PREFIX = "paragraph_"
@@ -143,75 +140,3 @@ def _check_settings(config: LanguageIdConfig) -> None:
         raise ConfigError(f"must be between 0 and 1, got {config.min_score}", key="min_score")
     if config.max_chars < 0:
         raise ConfigError(f"must be 0 (no cap) or more, got {config.max_chars}", key="max_chars")
-
-
-# --- the filter ------------------------------------------------------------------------------
-
-PRESETS = {
-    "ccnet": 0.5,  # CCNet (Wenzek et al. 2020): lid.176 score of at least 0.5
-    "fineweb": 0.65,  # FineWeb (HuggingFace datatrove's LanguageFilter): at least 0.65
-}
-
-
-@dataclass
-class LanguageFilterConfig:
-    # documents whose best score among these languages reaches the threshold are kept
-    languages: list[str] = field(default_factory=lambda: ["en"])
-    # a score between 0 and 1; give this or a preset, not both
-    threshold: float | None = None
-    # ccnet (0.5) or fineweb (0.65)
-    preset: Literal["ccnet", "fineweb"] | None = None
-    # the name of the language_id_v1 step whose attributes are read
-    attribute_prefix: str = "language_id_v1"
-
-
-@register_step
-class LanguageFilter(Step):
-    """Keeps documents in the chosen languages above a threshold (presets: ccnet, fineweb)."""
-
-    type_name = "language_filter"
-    Config = LanguageFilterConfig
-
-    def __init__(self, name: str, config: LanguageFilterConfig):
-        super().__init__(name, config)
-        self.threshold = _threshold(config)
-        if not config.languages:
-            raise ConfigError("name at least one language, e.g. [en]", key="languages")
-        self.prefix = f"{config.attribute_prefix}__"
-
-    def process(self, doc: Document) -> Document | Removed:
-        scores = self.languages_of(doc)
-        chosen = [scores[lang] for lang in self.config.languages if lang in scores]
-        if chosen and max(chosen) >= self.threshold:
-            return doc
-        return Removed(doc, self.name, self.reason(scores))
-
-    def languages_of(self, doc: Document) -> dict[str, float]:
-        """Document-level language scores of the tagger (its paragraph spans left out)."""
-        return {
-            key.removeprefix(self.prefix): float(spans[0][2])
-            for key, spans in doc.attributes.items()
-            if key.startswith(self.prefix)
-            and spans
-            and not key.startswith(self.prefix + PARAGRAPH_PREFIX)
-        }
-
-    def reason(self, scores: dict[str, float]) -> str:
-        if not scores:
-            return "language_unknown"
-        top = max(scores, key=scores.__getitem__)
-        if top in self.config.languages:
-            return f"language_{top}_below_threshold"
-        return f"language_{top}"
-
-
-def _threshold(config: LanguageFilterConfig) -> float:
-    if (config.threshold is None) == (config.preset is None):
-        presets = ", ".join(f"{name} ({value})" for name, value in PRESETS.items())
-        raise ConfigError(f"give either `threshold` or `preset` ({presets}), not both or neither",
-                          key="threshold")  # fmt: skip
-    if config.preset is not None:
-        return PRESETS[config.preset]
-    if not 0.0 <= config.threshold <= 1.0:
-        raise ConfigError(f"must be between 0 and 1, got {config.threshold}", key="threshold")
-    return config.threshold

@@ -36,6 +36,7 @@ from pathlib import Path
 import sentencepiece as spm
 
 from dolmakit.core.errors import FatalError
+from dolmakit.text.pii_kinds import KINDS, TOKENS
 
 DEFAULT_VOCAB_SIZE = 32_000  # LLaMA's
 DEFAULT_SAMPLE_CHARS = 100_000_000  # characters of lines SentencePiece trains on
@@ -50,9 +51,7 @@ _PROBE = " Hello,\u00a0wörld\t\t日本語 👨\u200d👩\u200d👧 1234567 \u25
 
 
 def pii_tokens() -> list[str]:
-    """The mask tokens of pii_mask_v1, in its order (imported late: taggers bring in Beam)."""
-    from dolmakit.taggers.pii import KINDS, TOKENS
-
+    """The mask tokens of pii_mask_v1, in its order."""
     return [TOKENS[kind] for kind in KINDS]
 
 

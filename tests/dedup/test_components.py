@@ -58,4 +58,6 @@ def test_too_few_rounds_are_counted_not_hidden():
     chain = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(64)]
     pipeline = TestPipeline()
     _ = pipeline | beam.Create(chain) | ConnectedComponents(1, "cc")
-    assert counters_of(pipeline.run()).get("cc/unconverged_nodes", 0) > 0
+    # one round turns the path n000..n064 into two paths, of the even and of the odd nodes, that
+    # meet at n000: every node but n000 and the two far ends has a smaller and a larger neighbour
+    assert counters_of(pipeline.run())["cc/unconverged_nodes"] == 65 - 3

@@ -5,7 +5,10 @@ import yaml
 
 from dolmakit.core.errors import ConfigError
 from dolmakit.engine.config import apply_override, load_pipeline, load_preset
+from dolmakit.engine.transforms import check_read_options
 from dolmakit.filters.attribute_filter import FilterConfig
+from dolmakit.io.inputs import InputFile
+from dolmakit.io.readers import ReadConfig
 from dolmakit.taggers.stats import TextStatsConfig
 
 BASE = {
@@ -111,7 +114,7 @@ def test_overrides_nested_keys_lists_and_steps_by_name(tmp_path):
             "run.workers=3",
             "steps.length.config.remove_if.short=x < 7",
             "steps.0.config.short_line_chars=12",
-            "read.html.main_content=false",
+            "read.options.html.main_content=false",
         ],
     )
     config = resolved.config
@@ -119,7 +122,7 @@ def test_overrides_nested_keys_lists_and_steps_by_name(tmp_path):
     assert config.input.paths == ["a.warc.gz", "b.warc.gz"]
     assert resolved.steps[1].config.remove_if == {"short": "x < 7"}
     assert resolved.steps[0].config.short_line_chars == 12
-    assert config.read.html.main_content is False
+    assert config.read.options == {"html": {"main_content": False}}
 
 
 def test_override_errors(tmp_path):
@@ -184,7 +187,27 @@ def test_unknown_input_format_lists_the_readers(tmp_path):
 
 def test_reader_options_are_checked_against_the_formats_reader(tmp_path):
     with_options = {**BASE, "read": {"options": {"languages": ["en"]}}}
-    assert "input.format" in config_error(tmp_path, with_options)  # auto: whose options?
     jsonl = {**with_options, "input": {"paths": ["x"], "format": "jsonl"}}
     message = config_error(tmp_path, jsonl)
     assert "read.options" in message and "'languages'" in message and "(none)" in message
+    warc = {**with_options, "input": {"paths": ["x"], "format": "warc"}}
+    assert config_error(tmp_path, warc).endswith(
+        "read.options: unknown key 'languages'; allowed: quirks_mode, html, content_types, "
+        "max_body_bytes, http_statuses"
+    )
+
+
+def test_with_auto_format_each_input_files_reader_checks_the_options_before_launch():
+    files = [InputFile(f"in/{name}", fmt, i, 2) for i, (name, fmt) in
+             enumerate([("a.warc.gz", "warc"), ("b.wet.gz", "wet")])]  # fmt: skip
+    check_read_options(files, ReadConfig(options={"quirks_mode": False}))  # both have it
+    with pytest.raises(ConfigError) as caught:
+        check_read_options(files, ReadConfig(options={"max_body_bytes": 1000}))
+    assert str(caught.value) == (
+        "the input's wet files: read.options: unknown key 'max_body_bytes'; allowed: quirks_mode"
+    )
+
+
+def test_the_old_top_level_read_settings_are_unknown_keys(tmp_path):
+    message = config_error(tmp_path, {**BASE, "read": {"max_body_bytes": 1000}})
+    assert message.endswith("read: unknown key 'max_body_bytes'; allowed: options")

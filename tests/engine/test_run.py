@@ -96,7 +96,7 @@ def test_report_and_resolved_config(sample_run):
     assert "length_filter" in html and "<svg" in html
     config = yaml.safe_load((out / "config.yaml").read_text())
     assert config["steps"][0]["config"] == {"short_line_chars": 30}  # defaults written out
-    assert config["read"]["html"]["main_content"] is True
+    assert config["read"]["options"]["html"]["main_content"] is True
     assert "documents:" in summary.text and "report.json" in summary.text
 
 

@@ -20,9 +20,24 @@ def chunked(data: bytes, size: int = 100) -> bytes:
 
 def test_dechunk():
     assert dechunk(chunked(PAGE)) == PAGE
-    assert dechunk(b"5;ext=1\nhello\n0\n\n") == b"hello"  # extensions, bare newlines
+    assert dechunk(b"5\r\nhello\r\n") == b"hello"  # no closing zero chunk
     assert dechunk(b"<html>not chunked</html>") is None
-    assert dechunk(b"ff\r\ncut short") == b"cut short"  # a cut last chunk keeps what came
+    assert dechunk(b"5\r\nhello\r\nzz\r\nmore") is None  # a later size line that is none
+    # fastwarc takes no chunk extensions: such a body is used as it came (and noted)
+    assert dechunk(b"5;ext=1\r\nhello\r\n0\r\n\r\n") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "came"),
+    [
+        (b"ff\r\ncut short", b"cut short"),
+        (b"5\r\nhello\r\nff\r\ncut short", b"hellocut short"),
+        (b"5\r\nhello\r\nf", b"hello"),  # cut inside a size line
+        (chunked(PAGE)[:-9], PAGE[:-2]),  # the last of many chunks cut two bytes short
+    ],
+)
+def test_a_cut_transfer_keeps_what_came(body, came):
+    assert dechunk(body) == came
 
 
 class _KeepOpen(io.BytesIO):

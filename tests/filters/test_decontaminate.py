@@ -109,6 +109,8 @@ def test_paragraph_mode_drops_only_the_matching_paragraphs(tmp_path):
     assert dict(decon.stats) == {
         "paragraphs_removed": 1, "documents_contaminated": 1, "ngrams_matched": 18,
     }  # fmt: skip
+    last = decon.process(doc(f"{CLEAN}\n{PAGE_FORM}"))
+    assert last.text == CLEAN and last.attributes["decon__ngram_matches"] == [[0, 83, 18]]
     gone = decon.process(doc(PAGE_FORM))
     assert isinstance(gone, Removed) and gone.reason == "contaminated"
 

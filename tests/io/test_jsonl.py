@@ -51,7 +51,8 @@ def example_docs(n: int = 3) -> list[Document]:
 @pytest.mark.parametrize("suffix", [".gz", ".zst", ".bz2", ""])
 def test_round_trip(tmp_path: Path, suffix: str) -> None:
     docs = example_docs()
-    path = write(tmp_path / f"docs.jsonl{suffix}", [doc.to_json() for doc in docs])
+    lines = [json.dumps(doc.to_dict(), ensure_ascii=False) for doc in docs]
+    path = write(tmp_path / f"docs.jsonl{suffix}", lines)
     assert reader_for(str(path)) is JsonlReader
     assert read(path) == docs
 

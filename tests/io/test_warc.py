@@ -266,7 +266,7 @@ def test_page_without_text_is_no_text(tmp_path: Path, body: str) -> None:
 def test_only_configured_statuses_and_types(tmp_path: Path) -> None:
     not_found = Response("http://x.org/", article(1), "text/plain", "404 Not Found")
     assert read_one(tmp_path, not_found).reason == "http_status_404"
-    config = ReadConfig(http_statuses=[200, 404], content_types=["text/plain"])
+    config = ReadConfig(options={"http_statuses": [200, 404], "content_types": ["text/plain"]})
     kept = read_one(tmp_path, not_found, config)
     assert isinstance(kept, Document) and kept.metadata["http_status"] == 404
     html_now_foreign = read_one(tmp_path, Response("http://x.org/", article(1)), config)
@@ -277,7 +277,7 @@ def test_only_configured_statuses_and_types(tmp_path: Path) -> None:
 
 
 def test_body_over_max_body_bytes(tmp_path: Path) -> None:
-    config = ReadConfig(max_body_bytes=1000)
+    config = ReadConfig(options={"max_body_bytes": 1000})
     page = html("<p>" + "word " * 1000 + "</p>").encode()
     assert len(page) > 5000
     item = read_one(tmp_path, Response("http://x.org/big", page), config)
@@ -287,8 +287,10 @@ def test_body_over_max_body_bytes(tmp_path: Path) -> None:
 def test_body_at_max_body_bytes_is_kept(tmp_path: Path) -> None:
     page = html("<p>" + "word " * 300 + "</p>").encode()
     response = Response("http://x.org/", page)
-    assert isinstance(read_one(tmp_path, response, ReadConfig(max_body_bytes=len(page))), Document)
-    too_small = ReadConfig(max_body_bytes=len(page) - 1)
+    assert isinstance(
+        read_one(tmp_path, response, ReadConfig(options={"max_body_bytes": len(page)})), Document
+    )
+    too_small = ReadConfig(options={"max_body_bytes": len(page) - 1})
     assert read_one(tmp_path, response, too_small).reason == "body_too_large"
 
 

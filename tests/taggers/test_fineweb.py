@@ -3,7 +3,8 @@ import pytest
 from dolmakit.core.document import Document, Removed
 from dolmakit.engine.config import load_preset
 from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
-from dolmakit.taggers.c4 import C4Lines, C4LinesConfig, C4Quality, C4QualityConfig
+from dolmakit.filters.c4_lines import C4Lines, C4LinesConfig
+from dolmakit.taggers.c4 import C4Quality, C4QualityConfig
 from dolmakit.taggers.fineweb import FineWebQuality, FineWebQualityConfig
 from dolmakit.taggers.gopher import (
     GopherQuality,

@@ -61,10 +61,22 @@ def test_ccnet_cutoffs_preset():
     assert tag(step, PROSE)["perplexity"] < 340 and "head" in tag(step, PROSE)
 
 
-@pytest.mark.parametrize("text", ["", "   \n\n ", "!!!", "x" * 10_000_000])
-def test_odd_texts(text):
-    scores = tag(tagger(language="en"), text)
-    assert scores == {} or scores["perplexity"] > 0
+@pytest.mark.parametrize("text", ["", "   \n\n "])
+def test_a_text_without_a_line_is_counted_not_scored(text):
+    step = tagger(language="en")
+    assert tag(step, text) == {}
+    assert step.stats["no_text/en"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        ("!!!", {"perplexity": 24231.9, "tail": 1.0}),
+        ("x" * 10_000_000, {"perplexity": 138.0, "head": 1.0}),  # one 10 MB line
+    ],
+)
+def test_odd_texts(text, scores):
+    assert tag(tagger(language="en"), text) == scores
 
 
 def test_missing_or_broken_models_fail_at_construction(tmp_path):
