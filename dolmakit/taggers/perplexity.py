@@ -27,7 +27,7 @@ HISTOGRAM = register_histogram("perplexity", "Document perplexity (CCNet, per la
 @dataclass
 class PerplexityConfig:
     # a folder of <lang>.sp.model + <lang>.arpa.bin (+ cutoffs.json); "default": the bundled
-    # English reference model (dolmakit lm build-reference)
+    # English Wikipedia model (dolmakit lm build-wikipedia) and its crawl cutoffs
     models: str = "default"
     # where the language comes from: a language ID step's attribute prefix ...
     language_attribute: str = "language_id_v1"
