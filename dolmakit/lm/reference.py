@@ -2,8 +2,8 @@
 
 The shipped default model is trained on Wikipedia, as CCNet's were (dolmakit.lm.wikipedia). This
 one is trained on the State of the Union addresses and the Brown corpus (dolmakit.io.corpora),
-both public domain or openly licensed and fetched with npm. A deterministic ~5% of their documents is held out: the cutoffs
-shipped with the model are percentiles of the held-out documents' perplexities.
+both public domain or openly licensed and fetched with npm. A deterministic ~5% of their
+documents is held out: its cutoffs are percentiles of the held-out documents' perplexities.
 
 Those cutoffs measure distance from clean, edited (if old-fashioned) prose, not thirds of a crawl
 as CCNet's did: modern web prose scores ~400-600 against held-out prose's ~210, so with them
