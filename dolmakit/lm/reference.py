@@ -1,17 +1,16 @@
-"""The default English perplexity model and the public-domain corpus it is trained on.
+"""An English perplexity model from public-domain text, for machines without Wikipedia text.
 
-CCNet's models were trained on Wikipedia, which we cannot ship or fetch from a package registry;
-ours is trained on the State of the Union addresses and the Brown corpus (dolmakit.io.corpora), both
-public domain or openly licensed. A deterministic ~5% of their documents is held out: the cutoffs
-shipped with the model are percentiles of the held-out documents' perplexities.
+The shipped default model is trained on Wikipedia, as CCNet's were (dolmakit.lm.wikipedia). This
+one is trained on the State of the Union addresses and the Brown corpus (dolmakit.io.corpora),
+both public domain or openly licensed and fetched with npm. A deterministic ~5% of their
+documents is held out: its cutoffs are percentiles of the held-out documents' perplexities.
 
 Those cutoffs measure distance from clean, edited (if old-fashioned) prose, not thirds of a crawl
 as CCNet's did: modern web prose scores ~400-600 against held-out prose's ~210, so with them
 nearly all web documents are "tail", boilerplate and code far beyond (3,000+). For CCNet-style
 even buckets, run `dolmakit lm cutoffs --models DIR SAMPLE...` on a sample of the crawl.
 
-The quantized model is small enough to ship inside the package (dolmakit/data/lm), so scoring
-needs no build step; `dolmakit lm build-reference --out dolmakit/data/lm` rebuilds it.
+`dolmakit lm build-reference --out DIR` builds it; point the perplexity step's `models` at DIR.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ glued together. Here each line is scored on its own, as DocLM does when it norma
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,3 +125,54 @@ def _load_kenlm(path: Path) -> kenlm.Model:
 def default_model_dir() -> Path:
     """The folder of the shipped model: en.sp.model, en.arpa.bin, en.json, cutoffs.json."""
     return Path(__file__).resolve().parent.parent / "data" / "lm"
+
+
+# what a model folder holds that scoring reads: CCNet's published per-language files
+# (dl.fbaipublicfiles.com/cc_net/lm/<lang>.arpa.bin and <lang>.sp.model) and our cutoffs
+MODEL_SUFFIXES = (".arpa.bin", ".sp.model")
+CUTOFFS_NAME = "cutoffs.json"
+
+
+def local_model_dir(models: str | Path) -> Path:
+    """A local folder with the model files of `models`: a local folder as it is, or for a URI on
+    any filesystem Beam reads (gs://, s3://, ...) a cached copy of its <lang>.arpa.bin,
+    <lang>.sp.model and cutoffs.json (KenLM and SentencePiece read local files only).
+
+    The cache is keyed by the URI and each file is copied again when its size differs, so a
+    worker's setup() fetches once per machine and an updated model is not served stale."""
+    models = str(models)
+    if "://" not in models:
+        return Path(models)
+    from apache_beam.io.filesystems import FileSystems
+
+    base = models.rstrip("/")
+    cache = (
+        Path(tempfile.gettempdir())
+        / "dolmakit-models"
+        / hashlib.sha256(base.encode()).hexdigest()[:16]
+    )
+    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        found = FileSystems.match([f"{base}/*"])[0].metadata_list
+    except Exception as error:  # noqa: BLE001  (each filesystem raises its own errors)
+        raise FatalError(f"cannot list the models at {models}: {error}") from error
+    for metadata in found:
+        name = metadata.path.rstrip("/").rsplit("/", 1)[-1]
+        if name.endswith(MODEL_SUFFIXES) or name == CUTOFFS_NAME:
+            _fetch(metadata.path, cache / name, metadata.size_in_bytes)
+    return cache
+
+
+def _fetch(uri: str, target: Path, size: int) -> None:
+    """Copies uri to target unless a copy of that size is there; written whole, then renamed."""
+    from apache_beam.io.filesystem import CompressionTypes
+    from apache_beam.io.filesystems import FileSystems
+
+    if target.is_file() and target.stat().st_size == size:
+        return
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    raw = CompressionTypes.UNCOMPRESSED  # a model file is never decompressed by its name
+    with FileSystems.open(uri, compression_type=raw) as source, partial.open("wb") as sink:
+        while chunk := source.read(1 << 24):
+            sink.write(chunk)
+    partial.replace(target)

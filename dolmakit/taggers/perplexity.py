@@ -19,15 +19,18 @@ from dolmakit.core.errors import ConfigError, DolmakitError
 from dolmakit.core.histograms import register_histogram
 from dolmakit.core.steps import Tagger, register_step
 from dolmakit.models.cutoffs import CCNET_CUTOFFS, bucket_of
-from dolmakit.models.kenlm import LanguageModel, default_model_dir
+from dolmakit.models.kenlm import LanguageModel, default_model_dir, local_model_dir
 
 HISTOGRAM = register_histogram("perplexity", "Document perplexity (CCNet, per language)", 4)
 
 
 @dataclass
 class PerplexityConfig:
-    # a folder of <lang>.sp.model + <lang>.arpa.bin (+ cutoffs.json); "default": the bundled
-    # English reference model (dolmakit lm build-reference)
+    # a folder of <lang>.sp.model + <lang>.arpa.bin (+ cutoffs.json), local or a URI on any
+    # filesystem Beam reads (gs://, s3://: copied to a local cache by each worker's setup), e.g.
+    # a copy of CCNet's published models (dl.fbaipublicfiles.com/cc_net/lm/<lang>.arpa.bin and
+    # <lang>.sp.model; with cutoffs: ccnet); "default": the bundled English Wikipedia model
+    # (dolmakit lm build-wikipedia) and its crawl cutoffs
     models: str = "default"
     # where the language comes from: a language ID step's attribute prefix ...
     language_attribute: str = "language_id_v1"
@@ -46,6 +49,7 @@ class CCNetPerplexity(Tagger):
 
     def __init__(self, name: str, config: PerplexityConfig):
         super().__init__(name, config)
+        # a remote folder is fetched here too, to check it before any data is read
         self.model_dir = _model_dir(config.models)
         self.available = sorted(p.name.removesuffix(".arpa.bin")
                                 for p in self.model_dir.glob("*.arpa.bin"))  # fmt: skip
@@ -59,6 +63,8 @@ class CCNetPerplexity(Tagger):
             _load(self.model_dir, language)
 
     def setup(self) -> None:
+        # on a worker the launcher's cache folder does not exist: fetch (or reuse) its own
+        self.model_dir = _model_dir(self.config.models)
         self.models = {lang: _load(self.model_dir, lang) for lang in self.available}
 
     def predict(self, doc: Document) -> dict[str, list[Span]]:
@@ -80,9 +86,13 @@ class CCNetPerplexity(Tagger):
 
 
 def _model_dir(models: str) -> Path:
-    folder = default_model_dir() if models == "default" else Path(models)
+    """The local folder of the models: the default one, a local folder, or a cached copy."""
+    try:
+        folder = default_model_dir() if models == "default" else local_model_dir(models)
+    except DolmakitError as error:
+        raise ConfigError(str(error), key="models") from error
     if not folder.is_dir() or not any(folder.glob("*.arpa.bin")):
-        raise ConfigError(f"no KenLM models (*.arpa.bin) in {folder}", key="models")
+        raise ConfigError(f"no KenLM models (*.arpa.bin) in {models}", key="models")
     return folder
 
 

@@ -35,16 +35,21 @@ from dolmakit.models.quality import (
     probabilities,
 )
 
-# `dolmakit classifier train --recipe default --out dolmakit/data/classifier/quality-en` (model.ftz)
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "classifier" / "quality-en"
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "classifier"
+# the bundled models by name (their folder's metrics.json says how each was trained):
+# reference-en: LLaMA's recipe, Wikipedia versus random web pages (`--recipe wikipedia`);
+# quality-en: public-domain prose versus spam and boilerplate (`--recipe default`)
+BUNDLED_MODELS = {"default": "reference-en", "reference-en": "reference-en",
+                  "quality-en": "quality-en"}  # fmt: skip
+DEFAULT_MODEL = BUNDLED / BUNDLED_MODELS["default"]
 
 
 @dataclass
 class QualityClassifierConfig:
     # the folder `dolmakit classifier train --out` wrote (its model.ftz, else its model.bin) or
-    # a fastText model file; local or on any filesystem Beam reads (gs://, s3://); "default":
-    # the bundled model of the default recipe (its metrics.json says what it measures and its
-    # limits: it scores modern technical prose low)
+    # any supervised fastText model file (.bin/.ftz: DCLM's, FineWeb-Edu's, your own), local or
+    # on any filesystem Beam reads (gs://, s3://); or a bundled model by name: "default" (the
+    # Wikipedia-versus-web reference classifier, reference-en) or "quality-en"
     model: str
     # the label whose probability is the score, and the attribute's key
     label: str = "hq"
@@ -83,8 +88,8 @@ def model_file(model: str) -> str:
     """The model file: model.ftz or model.bin inside a training folder, or `model` itself."""
     if not model:
         raise ConfigError("give the folder `dolmakit classifier train` wrote", key="model")
-    if model == "default":
-        model = str(DEFAULT_MODEL)
+    if model in BUNDLED_MODELS:
+        model = str(BUNDLED / BUNDLED_MODELS[model])
     folder = model.rstrip("/")
     for candidate in (f"{folder}/{QUANTIZED_FILE}", f"{folder}/{MODEL_FILE}", model):
         if is_file(candidate):

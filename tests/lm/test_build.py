@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 
 import kenlm
 import pytest
 
 from dolmakit.core.errors import FatalError
-from dolmakit.lm.build import train_language_model
+from dolmakit.lm.build import file_facts, train_language_model
 from dolmakit.models.kenlm import LanguageModel
 from dolmakit.text.normalize import normalize
 
@@ -34,8 +35,13 @@ def test_trains_the_files_the_tagger_reads_with_their_metadata(tmp_path, prose_l
     assert metadata["lines"] == sum(1 for line in prose_lines if normalize(line))
     assert metadata["characters"] == sum(len(normalize(line)) for line in prose_lines)
     assert metadata["tokens"] > metadata["lines"] and metadata["vocab_size"] <= 800
-    assert metadata["order"] == 5 and metadata["corpus_files"] == [str(plain), str(gzipped)]
-    assert "-o 5 -S 100M" in metadata["lmplz_command"]
+    assert metadata["order"] == 5
+    assert metadata["corpus_files"] == [file_facts(plain), file_facts(gzipped)]
+    assert [facts["name"] for facts in metadata["corpus_files"]] == ["a.txt", "b.txt.gz"]
+    assert metadata["corpus_files"][0]["sha256"] == hashlib.sha256(plain.read_bytes()).hexdigest()
+    assert metadata["lmplz_command"].startswith("lmplz -o 5 -S 100M")  # no machine path
+    assert metadata["build_binary_command"].startswith("build_binary ")
+    assert str(tmp_path) not in json.dumps(metadata)
     assert "-q 8 -b 8 -a 255 trie" in metadata["build_binary_command"]
     assert metadata["files"]["en.arpa.bin"] == (out / "en.arpa.bin").stat().st_size
     assert metadata["arpa_bytes"] > metadata["files"]["en.arpa.bin"]  # the ARPA was removed

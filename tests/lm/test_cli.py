@@ -19,10 +19,12 @@ def dolmakit(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize(
     ("command", "expected"),
-    [(["lm"], ["train", "cutoffs", "build-reference"]),
+    [(["lm"], ["train", "cutoffs", "build-wikipedia", "build-reference"]),
      (["lm", "train"], ["CORPUS...", "--language", "--order", "--vocab-size", "--out",
                         "--no-quantize", "--prune", "--memory"]),
-     (["lm", "cutoffs"], ["SAMPLE...", "--models", "--language", "--percentiles"]),
+     (["lm", "cutoffs"], ["SAMPLE...", "--models", "--language", "--percentiles", "WARC",
+                          "your own crawl"]),
+     (["lm", "build-wikipedia"], ["--dump", "--wikitext", "--out", "wiki.test.tokens"]),
      (["lm", "build-reference"], ["--out", "State of the Union", "Brown"])],
 )  # fmt: skip
 def test_every_command_explains_itself(command, expected):
@@ -30,6 +32,11 @@ def test_every_command_explains_itself(command, expected):
     assert done.returncode == 0, done.stderr
     for text in expected:
         assert text in done.stdout
+
+
+def test_build_wikipedia_needs_an_input(tmp_path):
+    done = dolmakit("lm", "build-wikipedia", "--out", str(tmp_path))
+    assert done.returncode == 2 and "give at least one --dump or --wikitext file" in done.stderr
 
 
 @pytest.mark.usefixtures("kenlm_tools")

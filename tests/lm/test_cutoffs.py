@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_WARC, Response, shared_data_dir, write_warc
 
 from dolmakit.core.errors import ConfigError, FatalError
 from dolmakit.io.texts import read_texts
@@ -77,7 +78,45 @@ def test_bad_samples_and_settings_are_clear_errors(model_dir, tmp_path):
         compute_cutoffs(model_dir, "en", [empty])
 
 
-def test_the_shipped_model_carries_its_cutoffs():
+ENGLISH = [
+    "The river flows north through a wide valley before it reaches the sea.",
+    "The castle was built in the twelfth century and rebuilt after a fire in 1650.",
+    "The species feeds on leaves and lays its eggs in the soil during the summer months.",
+]
+GERMAN = "Der Fluss fließt durch ein breites Tal nach Norden, bevor er das Meer erreicht."
+
+
+def html(paragraph: str) -> bytes:
+    body = f"<p>{paragraph}</p><p>{paragraph}</p>"
+    return f"<html><body><article>{body}</article></body></html>".encode()
+
+
+def test_warc_samples_score_the_languages_pages_as_the_pipeline_reads_them(model_dir, tmp_path):
+    pages = [*ENGLISH, ENGLISH[0], GERMAN]  # a duplicate page and a German one
+    responses = [Response(f"https://example.com/{n}", html(text)) for n, text in enumerate(pages)]
+    write_warc(tmp_path / "crawl.warc.gz", responses)
+    entry = compute_cutoffs(model_dir, "en", [tmp_path / "crawl.warc.gz"])
+    model = LanguageModel.load(model_dir, "en")
+    scores = [model.perplexity(f"{text}\n{text}") for text in ENGLISH]
+    head, tail = np.percentile(scores, [30, 60])
+    assert entry["documents"] == 3  # the German page and the duplicate are not scored
+    assert (entry["head"], entry["tail"]) == (round(head, 1), round(tail, 1))
+    assert entry["source"].startswith("crawl.warc.gz: the en pages of the WARC files")
+    assert entry["recompute"].startswith("on a sample of your own crawl: dolmakit lm cutoffs")
+
+
+def test_the_shipped_model_carries_cutoffs_from_a_crawl_sample():
     cutoffs = load_cutoffs(default_model_dir())["en"]
-    assert 0 < cutoffs["head"] < cutoffs["tail"] and cutoffs["percentiles"] == [30, 60]
-    assert cutoffs["documents"] > 20 and "held-out" in cutoffs["source"]
+    assert (cutoffs["head"], cutoffs["tail"], cutoffs["documents"]) == (283.1, 339.1, 404)
+    assert cutoffs["percentiles"] == [30, 60]
+    assert cutoffs["source"].startswith("web-pages.warc.gz, sample.warc.gz: the en pages")
+    assert "/" not in cutoffs["source"]  # files by name, no machine path
+
+
+def test_the_shipped_cutoffs_are_the_crawl_samples_percentiles(model_dir):
+    web = shared_data_dir() / "web" / "web-pages.warc.gz"
+    if not web.is_file():
+        pytest.skip(f"real web pages {web} not found")
+    (model_dir / "cutoffs.json").unlink()
+    entry = compute_cutoffs(model_dir, "en", [web, SAMPLE_WARC])
+    assert entry == load_cutoffs(default_model_dir())["en"]
