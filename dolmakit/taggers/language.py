@@ -67,16 +67,16 @@ class LanguageId(Tagger):
     def __init__(self, name: str, config: LanguageIdConfig):
         super().__init__(name, config)
         _check_settings(config)
-        self.model_path = resolve_model(config.model)
-        # loaded here to fail before any data is read (10 ms for lid.176.ftz); workers reload it
-        self._model: Any = validate_model(self.model_path)
+        # loaded here to fail before any data is read (10 ms for lid.176.ftz); each worker
+        # resolves the model again in setup(): a bundled name names its own installed copy
+        self._model: Any = validate_model(resolve_model(config.model))
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_model": None}  # a fastText model is never pickled
 
     def setup(self) -> None:
         if self._model is None:
-            self._model = load_model(self.model_path)
+            self._model = load_model(resolve_model(self.config.model))
 
     def predict(self, doc: Document) -> dict[str, list[Span]]:
         if self._model is None:

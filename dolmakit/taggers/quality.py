@@ -64,9 +64,9 @@ class QualityClassifier(Tagger):
 
     def __init__(self, name: str, config: QualityClassifierConfig):
         super().__init__(name, config)
-        self.model_path = model_file(config.model)
-        # loaded here to fail before any data is read; workers load it again in setup()
-        self._model: Any = validate_model(self.model_path)
+        # loaded here to fail before any data is read; each worker finds the model again in
+        # setup() (a bundled name inside its own installed dolmakit, never this machine's path)
+        self._model: Any = validate_model(model_file(config.model))
         _check_label(self._model, config.label)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -74,7 +74,7 @@ class QualityClassifier(Tagger):
 
     def setup(self) -> None:
         if self._model is None:
-            self._model = load_model(self.model_path)
+            self._model = load_model(model_file(self.config.model))
 
     def predict(self, doc: Document) -> dict[str, list[Span]]:
         self.setup()

@@ -47,3 +47,9 @@ def test_validate_model_raises_a_config_error_naming_the_key(tmp_path):
         validate_model(str(tmp_path / "bad.bin"))
     assert caught.value.key == "model"
     assert is_file(str(tmp_path / "bad.bin")) and not is_file(str(tmp_path))
+
+
+def test_lid176_ships_inside_dolmakit():
+    import dolmakit
+
+    assert resolve_model("lid176") == str(Path(dolmakit.__file__).parent / "data/lid/lid.176.ftz")

@@ -47,7 +47,8 @@ def test_the_wheel_runs_a_pipeline_with_presets_from_another_folder(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
-    assert {"dolmakit/presets/filter.yaml", "dolmakit/presets/lists/url-blocklist.txt"} <= names
+    assert {"dolmakit/presets/filter.yaml", "dolmakit/presets/lists/url-blocklist.txt",
+            "dolmakit/data/lid/lid.176.ftz"} <= names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "docs.jsonl").write_text(

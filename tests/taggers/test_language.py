@@ -263,3 +263,10 @@ def test_bad_settings(settings, key):
     with pytest.raises(ConfigError) as caught:
         LanguageId("language_id_v1", LanguageIdConfig(**settings))
     assert caught.value.key == key
+
+
+def test_the_step_ships_the_models_name_not_this_machines_path():
+    import pickle
+
+    shipped = pickle.dumps(LanguageId("lid", LanguageIdConfig()))
+    assert b"lid.176.ftz" not in shipped and b"lid176" in shipped

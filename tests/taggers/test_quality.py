@@ -15,7 +15,7 @@ from dolmakit.core.document import Document, Removed
 from dolmakit.core.errors import ConfigError
 from dolmakit.engine.config import resolve
 from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
-from dolmakit.taggers.quality import QualityClassifier, QualityClassifierConfig
+from dolmakit.taggers.quality import QualityClassifier, QualityClassifierConfig, model_file
 
 REFERENCE = [
     "The river rises in the northern hills and flows south towards the sea.",
@@ -116,12 +116,21 @@ def test_a_10_mb_document_is_scored_quickly(model_dir):
 
 def test_model_may_be_a_folder_or_a_file_and_survives_pickling(model_dir, tmp_path):
     step = tagger(model_dir / "model.bin")
-    assert step.model_path.endswith("model.bin")
+    assert model_file(str(model_dir / "model.bin")) == str(model_dir / "model.bin")
     copy = pickle.loads(pickle.dumps(step))  # as Beam ships steps to workers
     copy.setup()
     assert score(copy, GOOD) == pytest.approx(score(step, GOOD))
     shutil.copy(model_dir / "model.bin", tmp_path / "model.ftz")  # the folder's .ftz wins
-    assert tagger(tmp_path).model_path == f"{tmp_path}/model.ftz"
+    assert model_file(str(tmp_path)) == f"{tmp_path}/model.ftz"
+
+
+def test_a_bundled_model_travels_by_name_not_by_this_machines_path():
+    """A worker finds the model inside its own installed dolmakit (see tests/engine/
+    test_workers.py); the launcher's path must not be what it unpickles."""
+    step = QualityClassifier("q", QualityClassifierConfig(model="default"))
+    shipped = pickle.dumps(step)
+    assert b"data/classifier" not in shipped and b"default" in shipped
+    assert model_file("default").endswith("dolmakit/data/classifier/reference-en/model.ftz")
 
 
 def test_missing_corrupt_or_truncated_models_are_config_errors(model_dir, tmp_path):
