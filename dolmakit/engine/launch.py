@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -24,6 +26,7 @@ from dolmakit.io.inputs import InputFile
 
 LOG = logging.getLogger("dolmakit")
 LOCAL = "local"
+INCOMPLETE = "_incomplete-"  # the name a run's staging folder starts with
 
 
 def new_pipeline(beam_args: Iterable[str], runner: str, workers: int) -> tuple[beam.Pipeline, str]:
@@ -76,6 +79,42 @@ def clear_outputs(root: str, names: Iterable[str], what: str) -> list[str]:
         LOG.info("replacing the previous %s's outputs under %s", what, root)
         FileSystems.delete(existing)
     return existing
+
+
+def staging_folder(root: str) -> str:
+    """A new run's folder for its outputs until they add up: `_incomplete-<time>-<random>`
+    under root (a `_` name, which `documents/*` globs and Hadoop-style readers pass over)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{root}/{INCOMPLETE}{stamp}-{uuid.uuid4().hex[:8]}"
+
+
+def stale_staging(root: str) -> list[str]:
+    """The staging folders earlier runs left under root (killed, or not published)."""
+    # files, not folders, are what every filesystem matches (object stores have no folders);
+    # a staging folder always holds config.yaml, written before the run starts
+    matched = FileSystems.match([f"{root}/{INCOMPLETE}*/**"])[0].metadata_list
+    return sorted({_child_of(root, meta.path) for meta in matched})
+
+
+def promote(staging: str, root: str, names: Iterable[str]) -> None:
+    """Moves each of `names` (a file or folder) from the staging folder to root, then removes
+    the staging folder. A local folder is renamed whole; on object stores (gs://, s3://), which
+    have no folders, every object is renamed."""
+    for name in names:
+        source, target = f"{staging}/{name}", f"{root}/{name}"
+        if not FileSystems.exists(source):
+            continue
+        if "://" not in source or not FileSystems.match([f"{source}/**"])[0].metadata_list:
+            FileSystems.rename([source], [target])
+            continue
+        files = [meta.path for meta in FileSystems.match([f"{source}/**"])[0].metadata_list]
+        FileSystems.rename(files, [target + path[len(source) :] for path in files])
+    if FileSystems.exists(staging):
+        FileSystems.delete([staging])
+
+
+def _child_of(root: str, path: str) -> str:
+    return f"{root}/{path[len(root) + 1 :].split('/', 1)[0]}"
 
 
 def input_bytes(files: Iterable[InputFile]) -> int:

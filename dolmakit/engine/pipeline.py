@@ -28,7 +28,11 @@ class Launch:
     runner_label: str
 
 
-def make_pipeline(resolved: ResolvedPipeline, beam_args: list[str]) -> Launch:
+def make_pipeline(
+    resolved: ResolvedPipeline, beam_args: list[str], output_root: str | None = None
+) -> Launch:
+    """The launch of the resolved pipeline; its outputs go under output_root (a run's staging
+    folder) instead of output.path when given."""
     config = resolved.config
     files = expand_inputs(
         config.input.paths,
@@ -39,12 +43,16 @@ def make_pipeline(resolved: ResolvedPipeline, beam_args: list[str]) -> Launch:
     )
     pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
     added = datetime.now(UTC).isoformat(timespec="seconds")
-    build(pipeline, resolved, files, added)
+    build(pipeline, resolved, files, added, output_root or config.output.path)
     return Launch(pipeline, files, input_bytes(files), label)
 
 
 def build(
-    pipeline: beam.Pipeline, resolved: ResolvedPipeline, files: list[InputFile], added: str
+    pipeline: beam.Pipeline,
+    resolved: ResolvedPipeline,
+    files: list[InputFile],
+    added: str,
+    root: str,
 ) -> None:
     config = resolved.config
     read = pipeline | "Read" >> ReadDocuments(files, config.read, config.input.source, added)
@@ -59,7 +67,7 @@ def build(
         removed.append(outputs[REMOVED])
         errors.append(outputs[ERRORS])
     docs = docs | "Lengths after steps" >> MeasureLengths("after steps")
-    _write(docs, removed, errors, config.output)
+    _write(docs, removed, errors, config.output, root)
 
 
 def _stages(steps: list) -> list:
@@ -75,8 +83,8 @@ def _stages(steps: list) -> list:
     return stages
 
 
-def _write(docs, removed: list, errors: list, output: OutputConfig) -> None:
-    root = absolute(output.path.rstrip("/"))  # workers write from other folders
+def _write(docs, removed: list, errors: list, output: OutputConfig, root: str) -> None:
+    root = absolute(root.rstrip("/"))  # workers write from other folders
     if output.format == "parquet":
         docs | "Write documents" >> WriteParquet(f"{root}/documents/part", output.shards)
     elif output.format == "dolma":

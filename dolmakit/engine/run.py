@@ -11,14 +11,21 @@ import yaml
 from apache_beam.options.pipeline_options import TestOptions
 
 from dolmakit.engine.config import ResolvedPipeline, load_pipeline
-from dolmakit.engine.launch import clear_outputs, run_to_end
+from dolmakit.engine.launch import (
+    clear_outputs,
+    promote,
+    run_to_end,
+    stale_staging,
+    staging_folder,
+)
 from dolmakit.engine.pipeline import Launch, make_pipeline
 from dolmakit.io.readers import READ_STEP
 from dolmakit.report.build import build_report, counters_of, write_atomically, write_report
 
 LOG = logging.getLogger("dolmakit")
-# what a run writes under output.path and a new run replaces (config.yaml is rewritten whole)
-_OUTPUTS = ("documents", "attributes", "removed", "errors", "report.json", "report.html")
+# what a run writes under output.path and a new run replaces; report.json comes last
+_PUBLISHED = ("documents", "attributes", "removed", "errors", "config.yaml")
+_OUTPUTS = (*_PUBLISHED, "report.json", "report.html")
 
 
 @dataclass
@@ -29,20 +36,42 @@ class Summary:
 
 
 def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str]) -> Summary:
+    """Runs the pipeline into a staging folder under output.path and publishes its outputs
+    under their final names only when every record adds up and the error fraction is within
+    bounds; report.json, written last, is the sign of a finished, published run."""
     resolved = load_pipeline(pipeline_file, overrides)
-    launch = make_pipeline(resolved, beam_args)
     root = resolved.config.output.path.rstrip("/")
+    staging = staging_folder(root)
+    launch = make_pipeline(resolved, beam_args, output_root=staging)
     if launch.pipeline.options.view_as(TestOptions).dry_run:
         launch.pipeline.run()
         return Summary(f"dry run: job graph for {launch.runner_label} built, nothing ran", True)
-    clear_outputs(root, _OUTPUTS, "run")
-    write_atomically(f"{root}/config.yaml", yaml.safe_dump(resolved.to_data(), sort_keys=False))
+    clear_outputs(root, [*_OUTPUTS, *_relative(root, stale_staging(root))], "run")
+    config_text = yaml.safe_dump(resolved.to_data(), sort_keys=False)
+    write_atomically(f"{staging}/config.yaml", config_text)
     count = len(launch.files)
     files = f"{count} file{'' if count == 1 else 's'}"
     LOG.info("running %s on %s with %s", pipeline_file, files, launch.runner_label)
     report = _execute(launch, resolved, pipeline_file, root)
-    json_path, html_path = write_report(report, root)
-    return _summarize(report, resolved, root, json_path, html_path)
+    published = _adds_up(report, resolved)
+    if published:
+        promote(staging, root, _PUBLISHED)
+    where = root if published else staging
+    summary = _summarize(report, resolved, where, write_report(report, where))
+    if not published:
+        summary.text += f"\nNOT PUBLISHED: nothing under {root}/ but this folder: {staging}/"
+    return summary
+
+
+def _adds_up(report: dict, resolved: ResolvedPipeline) -> bool:
+    """Whether every record is accounted for and the errors are within run.max_error_fraction."""
+    totals = report["totals"]
+    fraction = totals["errors"] / totals["in"] if totals["in"] else 0.0
+    return totals["invariant_holds"] and fraction <= resolved.config.run.max_error_fraction
+
+
+def _relative(root: str, paths: list[str]) -> list[str]:
+    return [path[len(root) + 1 :] for path in paths]
 
 
 def _execute(launch: Launch, resolved: ResolvedPipeline, pipeline_file: str, root: str) -> dict:
@@ -63,7 +92,9 @@ def _execute(launch: Launch, resolved: ResolvedPipeline, pipeline_file: str, roo
     )
 
 
-def _summarize(report: dict, resolved: ResolvedPipeline, root: str, *paths: str) -> Summary:
+def _summarize(
+    report: dict, resolved: ResolvedPipeline, root: str, paths: tuple[str, str]
+) -> Summary:
     totals = report["totals"]
     bound = resolved.config.run.max_error_fraction
     fraction = totals["errors"] / totals["in"] if totals["in"] else 0.0
@@ -78,7 +109,7 @@ def _summarize(report: dict, resolved: ResolvedPipeline, root: str, *paths: str)
         f"errors:    {root}/errors/",
         f"report:    {paths[0]}  {paths[1]}",
     ]
-    ok = totals["invariant_holds"] and fraction <= bound
+    ok = _adds_up(report, resolved)
     if fraction > bound:
         lines.append(
             f"FAILED: error fraction {fraction:.4f} is above run.max_error_fraction {bound}"

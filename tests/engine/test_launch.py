@@ -12,6 +12,10 @@ from apache_beam.runners.runner import PipelineState
 
 from dolmakit.core.errors import ConfigError, FatalError
 from dolmakit.engine.launch import (
+    INCOMPLETE,
+    promote,
+    stale_staging,
+    staging_folder,
     choose_runner,
     clear_outputs,
     input_bytes,
@@ -19,6 +23,7 @@ from dolmakit.engine.launch import (
     run_to_end,
 )
 from dolmakit.io.inputs import InputFile
+from helpers import SCHEME
 
 
 def fail_on(value: int) -> int:
@@ -114,3 +119,32 @@ def test_input_bytes_are_the_files_sizes_together(tmp_path):
     assert input_bytes(files) == 2_355
     assert input_bytes(files[1:2]) == 0
     assert input_bytes([]) == 0
+
+
+def stage_a_run(folder: Path) -> None:
+    (folder / "documents").mkdir(parents=True)
+    (folder / "documents" / "part-0.jsonl.gz").write_bytes(b"d")
+    (folder / "errors").mkdir()
+    (folder / "errors" / "part-0.jsonl.gz").write_bytes(b"e")
+    (folder / "config.yaml").write_text("c")
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("through", ["local", "object store"])
+def test_promote_moves_the_named_outputs_and_removes_the_staging(tmp_path, through):
+    staging = tmp_path / "_incomplete-1"
+    stage_a_run(staging)
+    prefix = "" if through == "local" else f"{SCHEME}://"
+    promote(f"{prefix}{staging}", f"{prefix}{tmp_path}", ["documents", "removed", "config.yaml"])
+    assert files_under(tmp_path) == ["config.yaml", "documents/part-0.jsonl.gz"]
+
+
+def test_staging_folders_are_new_and_found_again_later(tmp_path):
+    first, second = staging_folder(str(tmp_path)), staging_folder(str(tmp_path))
+    assert first != second and first.startswith(f"{tmp_path}/{INCOMPLETE}")
+    stage_a_run(Path(first))
+    (tmp_path / "documents").mkdir()
+    assert stale_staging(str(tmp_path)) == [first]

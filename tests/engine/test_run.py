@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -199,3 +204,65 @@ def test_a_lone_surrogate_line_neither_crashes_nor_is_lost(tmp_path):
     ]
     counters = summary.report["counters"]
     assert counters["read/lone_surrogates_replaced"] == 2
+
+
+def names_under(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir())
+
+
+def jsonl_pipeline(tmp_path: Path, lines: list[str], **run_settings) -> Path:
+    (tmp_path / "in.jsonl").write_text("".join(line + "\n" for line in lines))
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(yaml.safe_dump({
+        "name": "staging",
+        "input": {"paths": [str(tmp_path / "in.jsonl")]},
+        "output": {"path": str(tmp_path / "out")},
+        "run": {"workers": 1, **run_settings},
+        "steps": [{"type": "text_stats_v1"}],
+    }))  # fmt: skip
+    return pipeline
+
+
+def test_a_run_that_fails_publishes_nothing_under_the_final_names(tmp_path):
+    lines = ['{"id": "a", "text": "one document"}', "not json"]
+    summary = run_pipeline(str(jsonl_pipeline(tmp_path, lines, max_error_fraction=0.1)), [], [])
+    assert not summary.ok
+    (staging,) = (tmp_path / "out").iterdir()
+    assert staging.name.startswith("_incomplete-")
+    assert names_under(staging) == [
+        "config.yaml", "documents", "errors", "removed", "report.html", "report.json",
+    ]  # fmt: skip
+    assert f"NOT PUBLISHED: nothing under {tmp_path / 'out'}/ but this folder: {staging}/" in (
+        summary.text
+    )
+    assert len(read_jsonl_dir(staging / "errors")) == 1
+
+
+def test_a_published_run_replaces_what_a_failed_one_left(tmp_path):
+    lines = ['{"id": "a", "text": "one document"}', "not json"]
+    pipeline = jsonl_pipeline(tmp_path, lines, max_error_fraction=0.1)
+    assert not run_pipeline(str(pipeline), [], []).ok
+    assert run_pipeline(str(pipeline), ["run.max_error_fraction=0.5"], []).ok
+    assert names_under(tmp_path / "out") == [
+        "config.yaml", "documents", "errors", "removed", "report.html", "report.json",
+    ]  # fmt: skip
+
+
+def test_a_killed_run_leaves_nothing_that_looks_finished(tmp_path):
+    """SIGKILL while the pipeline runs: no documents/ and no report.json under the final names,
+    only the staging folder (which the next run removes)."""
+    lines = [json.dumps({"id": str(i), "text": f"document number {i} " * 50}) for i in range(20000)]
+    pipeline = jsonl_pipeline(tmp_path, lines)
+    launched = subprocess.Popen(
+        [sys.executable, "-m", "dolmakit", "run", str(pipeline)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    out = tmp_path / "out"
+    deadline = time.monotonic() + 120
+    while not list(out.glob("_incomplete-*/config.yaml")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(launched.pid, signal.SIGKILL)
+    launched.wait()
+    assert [name for name in names_under(out) if not name.startswith("_incomplete-")] == []
+    assert run_pipeline(str(pipeline), [], []).ok
+    assert not [name for name in names_under(out) if name.startswith("_incomplete-")]

@@ -9,8 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from apache_beam.io.filesystem import MatchResult
-from apache_beam.io.localfilesystem import LocalFileSystem
+from helpers import SCHEME
 
 from dolmakit.classifier.fit import train_model
 from dolmakit.core.document import Document
@@ -20,35 +19,6 @@ from dolmakit.models.cutoffs import CCNET_CUTOFFS
 from dolmakit.models.kenlm import LanguageModel, local_model_dir
 from dolmakit.taggers.perplexity import CCNetPerplexity, PerplexityConfig
 from dolmakit.taggers.quality import QualityClassifier, QualityClassifierConfig
-
-SCHEME = "dolmakit-folder"
-
-
-class FolderFileSystem(LocalFileSystem):
-    """`dolmakit-folder:///abs/path` read as the local /abs/path: a Beam filesystem like gs://
-    or s3:// (Beam finds it by its scheme), with no network."""
-
-    @classmethod
-    def scheme(cls):
-        return SCHEME
-
-    @staticmethod
-    def local(path: str) -> str:
-        return path.removeprefix(f"{SCHEME}://")
-
-    def match(self, patterns, limits=None):
-        results = super().match([self.local(p) for p in patterns], limits)
-        for result in results:
-            for metadata in result.metadata_list:
-                metadata.path = f"{SCHEME}://{metadata.path}"
-        return [MatchResult(f"{SCHEME}://{r.pattern}", r.metadata_list) for r in results]
-
-    def open(self, path, *args, **kwargs):
-        return super().open(self.local(path), *args, **kwargs)
-
-    def exists(self, path):
-        return super().exists(self.local(path))
-
 
 GERMAN = [
     "Der Fluss fließt durch ein breites Tal nach Norden, bevor er das Meer erreicht.",
