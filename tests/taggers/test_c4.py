@@ -78,11 +78,40 @@ def test_c4_bad_words(tmp_path):
     assert c4_removal(inside, bad_words_file=str(words), bad_words_anywhere=True) == (
         "c4_bad_words"
     )
-    assert c4_removal(found) is None  # no list, no rule
+    assert c4_removal(found, bad_words_file=None) is None  # no list, no rule
     doc = C4Quality("q", C4QualityConfig(bad_words_file=str(words))).process(
         Document(id="d", text="badword badword, (badword)", source="s")
     )
     assert doc.score("q__bad_words") == 3
+
+
+def bad_words(text: str, **settings) -> tuple[float, dict]:
+    step = C4Quality("q", C4QualityConfig(**settings))
+    doc = step.process(Document(id="d", text=text, source="s"))
+    return doc.score("q__bad_words"), dict(step.stats)
+
+
+def test_the_bundled_ldnoobw_list_is_on_by_default():
+    assert bad_words("They said arsch and 2g1c, twice 2g1c.") == (2, {})
+    assert bad_words("Er sagte arsch.", language="de") == (1, {})
+
+
+def test_auto_takes_each_documents_best_language():
+    text = "Er sagte arsch, she said 2g1c."
+    german = {"lid__de": [[0, 30, 0.8]], "lid__en": [[0, 30, 0.1]],
+              "lid__paragraph_en": [[0, 30, 0.99]]}  # fmt: skip
+    step = C4Quality("q", C4QualityConfig(language="auto", language_attribute="lid"))
+    for attributes, expected in ((german, 1), ({"lid__en": [[0, 30, 0.9]]}, 1), ({}, 0)):
+        doc = Document(id="d", text=text, source="s", attributes=attributes)
+        assert step.process(doc).score("q__bad_words") == expected
+    unlisted = Document(id="d", text=text, source="s", attributes={"lid__xx": [[0, 30, 1.0]]})
+    assert step.process(unlisted).score("q__bad_words") == 0
+    assert dict(step.stats) == {"no_bad_words_list/unknown": 1, "no_bad_words_list/xx": 1}
+
+
+def test_japanese_bad_words_match_anywhere_as_in_c4():
+    assert bad_words("これは3pです", language="ja") == (1, {})
+    assert bad_words("これは3pです", language="ja", bad_words_anywhere=False) == (0, {})
 
 
 def test_c4_quality_scores_of_a_literal_document():
