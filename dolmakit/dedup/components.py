@@ -6,8 +6,9 @@ A Beam graph is fixed before it runs, so the rounds are unrolled up to `max_roun
 operations converge in O(log^2 n) rounds and a duplicate cluster's graph is small and shallow,
 so a handful is plenty. Convergence is then checked node by node: in a converged graph every
 component is a star, so a node has at most one smaller neighbour, and a node with a smaller
-neighbour has no larger one. Nodes where that fails are counted (`unconverged_nodes`); their
-labels split a component in two, which keeps too many documents, never too few.
+neighbour has no larger one. A node where that fails stops the job with an error that says to
+raise `max_rounds`: its label could split a component, and a dedup that silently keeps
+duplicates is worse than one that fails (the run then publishes nothing).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import apache_beam as beam
 
+from dolmakit.core.errors import FatalError
 from dolmakit.core.routing import CountingDoFn
 
 Node = Hashable
@@ -85,6 +87,7 @@ class ConnectedComponents(beam.PTransform):
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
         edges = edges | "Normalize edges" >> beam.Map(lambda e: _edge(*e)) | beam.Distinct()
+        rounds = self.max_rounds
         for round_number in range(self.max_rounds):
             edges = edges | f"Large star {round_number}" >> _StarRound(large_star)
             edges = edges | f"Small star {round_number}" >> _StarRound(small_star)
@@ -92,19 +95,23 @@ class ConnectedComponents(beam.PTransform):
             edges
             | "Both directions" >> beam.FlatMap(_both_ways)
             | "Neighbours" >> beam.GroupByKey()
-            | "Label" >> beam.ParDo(_LabelFn(self.counter_prefix))
+            | "Label" >> beam.ParDo(_LabelFn(rounds, self.counter_prefix))
         )
 
 
-class _LabelFn(CountingDoFn):
-    def __init__(self, counter_prefix: str):
-        self.counter_prefix = counter_prefix
+class NotConverged(FatalError):
+    """Connected components needed more rounds than the graph was built with."""
 
-    def setup(self) -> None:
-        self.counters = self.tally(self.counter_prefix)
+
+class _LabelFn(CountingDoFn):
+    def __init__(self, rounds: int, counter_prefix: str):
+        self.rounds, self.counter_prefix = rounds, counter_prefix
 
     def process(self, adjacency: tuple[Node, Iterable[Node]]) -> Iterator[Any]:
         node, root, converged = label(adjacency)
         if not converged:
-            self.counters.inc("unconverged_nodes")
+            raise NotConverged(
+                f"{self.counter_prefix}: connected components did not converge in {self.rounds} "
+                f"rounds (node {node!r} is not yet a star's leaf or centre): raise max_rounds"
+            )
         yield node, root

@@ -39,7 +39,8 @@ class MinHashDedupConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     # keep a candidate pair only if its signatures' estimated Jaccard reaches the threshold
     verify: bool = False
-    # large-star/small-star rounds; unconverged nodes are counted (they only keep too much)
+    # large-star/small-star rounds built into the job; a graph that needs more stops the run
+    # with an error saying so (never a silently incomplete dedup)
     max_rounds: int = 8
 
 

@@ -19,6 +19,7 @@ class InputFile(NamedTuple):
     index: int  # position in the sorted input, for progress lines
     total: int
     location: str = ""  # what a worker opens (a local path made absolute); "" = path
+    size: int = -1  # bytes, as the glob's match found them; -1: not known (a listing's paths)
 
     @property
     def opened(self) -> str:
@@ -31,14 +32,15 @@ def expand_inputs(
     """Every input file with its format, sorted; fails before launch when nothing matches."""
     reader = READERS.get(fmt, source=source, key="input.format") if fmt != "auto" else None
     match = _match_directories if reader and reader.reads_directories else _match
-    paths = [path for pattern in patterns for path in match(pattern, source)]
+    # sizes come with the globs' matches: nothing is asked of the filesystem file by file
+    sizes = {path: size for pattern in patterns for path, size in match(pattern, source)}
     if listing:
-        paths += read_listing(listing, listing_prefix)
-    if not paths:
+        sizes |= {path: sizes.get(path, -1) for path in read_listing(listing, listing_prefix)}
+    if not sizes:
         raise ConfigError("no input files: give input.paths or input.listing", source=source)
-    unique = sorted(set(paths))
+    unique = sorted(sizes)
     return [
-        InputFile(p, _format(p, fmt, source), i, len(unique), absolute(p))
+        InputFile(p, _format(p, fmt, source), i, len(unique), absolute(p), sizes[p])
         for i, p in enumerate(unique)
     ]
 
@@ -51,17 +53,17 @@ def read_listing(listing: str, prefix: str) -> list[str]:
     return [_join(prefix, path) for path in paths if path and not path.startswith("#")]
 
 
-def _match(pattern: str, source: str) -> list[str]:
+def _match(pattern: str, source: str) -> list[tuple[str, int]]:
     (result,) = FileSystems.match([pattern])
-    files = [meta.path for meta in result.metadata_list if meta.size_in_bytes >= 0]
+    files = [(m.path, m.size_in_bytes) for m in result.metadata_list if m.size_in_bytes >= 0]
     if not files:
         raise ConfigError(f"no files match {pattern!r}", source=source, key="input.paths")
     return files
 
 
-def _match_directories(pattern: str, source: str) -> list[str]:
+def _match_directories(pattern: str, source: str) -> list[tuple[str, int]]:
     """Local folders matching a glob, for readers whose input is a folder (a code checkout)."""
-    folders = [path for path in glob.glob(pattern) if os.path.isdir(path)]
+    folders = [(path, -1) for path in glob.glob(pattern) if os.path.isdir(path)]
     if not folders:
         raise ConfigError(f"no folders match {pattern!r}", source=source, key="input.paths")
     return folders

@@ -22,7 +22,7 @@ from dolmakit.engine.launch import (
     new_pipeline,
     run_to_end,
 )
-from dolmakit.io.inputs import InputFile
+from dolmakit.io.inputs import InputFile, expand_inputs
 from helpers import SCHEME
 
 
@@ -110,15 +110,16 @@ def test_clearing_says_what_it_replaces(tmp_path, caplog):
     assert caplog.messages == [f"replacing the previous mix's outputs under {tmp_path}"]
 
 
-def test_input_bytes_are_the_files_sizes_together(tmp_path):
-    files = []
+def test_input_bytes_are_the_sizes_the_globs_found(tmp_path):
     for i, size in enumerate((10, 0, 2_345)):
-        path = tmp_path / f"part-{i}.jsonl"
-        path.write_bytes(b"a" * size)
-        files.append(InputFile(str(path), "jsonl", i, 3))
+        (tmp_path / f"part-{i}.jsonl").write_bytes(b"a" * size)
+    files = expand_inputs([str(tmp_path / "*.jsonl")], None, "", "auto", "p.yaml")
+    assert [file.size for file in files] == [10, 0, 2_345]
     assert input_bytes(files) == 2_355
     assert input_bytes(files[1:2]) == 0
     assert input_bytes([]) == 0
+    unknown = InputFile("s3://commoncrawl/x.warc.gz", "warc", 0, 1)  # from a listing
+    assert input_bytes([*files, unknown]) == 2_355
 
 
 def stage_a_run(folder: Path) -> None:

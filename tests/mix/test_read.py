@@ -3,6 +3,8 @@ engine's input expansion, records judged by the source's rules, counted as route
 
 from __future__ import annotations
 
+import os
+
 import json
 from pathlib import Path
 
@@ -59,8 +61,9 @@ def test_sources_expand_through_the_engine_inputs(tmp_path):
                                                       str(tmp_path / "web" / "a.jsonl")],
                              "proportion": 1.0}])  # fmt: skip
     a, b = str(tmp_path / "web" / "a.jsonl"), str(tmp_path / "web" / "b.jsonl")
+    size = os.path.getsize
     assert expand_sources(mix) == {
-        "web": [InputFile(a, "jsonl", 0, 2, a), InputFile(b, "jsonl", 1, 2, b)]
+        "web": [InputFile(a, "jsonl", 0, 2, a, size(a)), InputFile(b, "jsonl", 1, 2, b, size(b))]
     }
 
 
