@@ -3,9 +3,8 @@ engine's input expansion, records judged by the source's rules, counted as route
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 from pathlib import Path
 
 import pytest
