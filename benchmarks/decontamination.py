@@ -117,9 +117,10 @@ def main() -> None:
         clock = time.perf_counter()
         figures = run_mode(step, list(pages), planted)
         seconds = time.perf_counter() - clock
+        clean, rate = len(pages) - len(planted), len(pages) / seconds
         print(f"{mode:>10}: recall {figures['found']}/{len(planted)}, false removals: "
-              f"{figures['false_pages']} of {len(pages) - len(planted)} clean pages, "
-              f"{figures['false_lines']} clean lines; {len(pages) / seconds:,.0f} pages/s")  # fmt: skip
+              f"{figures['false_pages']} of {clean} clean pages, "
+              f"{figures['false_lines']} clean lines; {rate:,.0f} pages/s")  # fmt: skip
 
     hasher = step._hasher
     clock = time.perf_counter()
@@ -128,8 +129,10 @@ def main() -> None:
     clock = time.perf_counter()
     ours = sum(step.matches(p) > 0 for p in pages)
     our_seconds = time.perf_counter() - clock
-    print(f"lookup only: sorted array + searchsorted {len(pages) / our_seconds:,.0f} pages/s "
-          f"| Python set {len(pages) / set_seconds:,.0f} pages/s (same verdicts: {hits == ours})")
+    print(
+        f"lookup only: sorted array + searchsorted {len(pages) / our_seconds:,.0f} pages/s "
+        f"| Python set {len(pages) / set_seconds:,.0f} pages/s (same verdicts: {hits == ours})"
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ core of the 2-core machine) started before and stopped after each run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -53,12 +54,12 @@ def write_corpus(docs: int, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(docs)
     words = vocabulary(rng)
-    streams = [gzip.open(path, "wt", encoding="utf-8") for path in paths]
-    for number in range(docs):
-        text = " ".join(rng.choices(words, k=WORDS))
-        streams[number % FILES].write(json.dumps({"id": f"doc-{number}", "text": text}) + "\n")
-    for stream in streams:
-        stream.close()
+    with contextlib.ExitStack() as stack:
+        streams = [stack.enter_context(gzip.open(p, "wt", encoding="utf-8")) for p in paths]
+        for number in range(docs):
+            text = " ".join(rng.choices(words, k=WORDS))
+            row = json.dumps({"id": f"doc-{number}", "text": text})
+            streams[number % FILES].write(row + "\n")
     marker.touch()
     return paths
 
@@ -118,8 +119,10 @@ def main() -> None:
     paths = write_corpus(args.docs, WORKDIR)
     print(f"{args.docs:,} unique documents of {WORDS} words in {FILES} files; "
           f"run.workers 2; {args.hogs} CPU hogs; {os.cpu_count()} cores")  # fmt: skip
-    print("peer (the issue, Beam's multi-process local runner before): 12,323 of 80,000 lost "
-          "(15.4%), 8,229 of 160,000 (5.1%)")
+    print(
+        "peer (the issue, Beam's multi-process local runner before): 12,323 of 80,000 lost "
+        "(15.4%), 8,229 of 160,000 (5.1%)"
+    )
     for runner in args.runners.split(","):
         first = None
         for run in range(args.runs):

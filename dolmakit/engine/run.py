@@ -15,8 +15,8 @@ from dolmakit.engine.launch import (
     clear_outputs,
     promote,
     run_to_end,
-    stale_staging,
     staging_folder,
+    stale_staging,
 )
 from dolmakit.engine.pipeline import Launch, make_pipeline
 from dolmakit.io.readers import READ_STEP

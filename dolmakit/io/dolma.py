@@ -159,9 +159,10 @@ class _FinalizeFn(beam.DoFn):
         target = bundle.path(folder)
         if FileSystems.exists(target) or not FileSystems.exists(bundle.path(None)):
             return  # written by an earlier try of this step
-        with open_decompressed(bundle.path(None)) as documents, FileSystems.create(
-            target, compression_type=SUFFIXES[self.compression][1]
-        ) as out:
+        with (
+            open_decompressed(bundle.path(None)) as documents,
+            FileSystems.create(target, compression_type=SUFFIXES[self.compression][1]) as out,
+        ):
             for line in lines(documents):
                 row = json.loads(line)
                 out.write(encode(attributes_line(row["id"], row["source"], {})))

@@ -25,7 +25,6 @@ from dolmakit.core.steps import Tagger, register_step
 from dolmakit.io.files import file_exists, open_decompressed
 from dolmakit.taggers.language import PARAGRAPH_PREFIX
 
-
 AUTO = "auto"
 # C4 matches bad words anywhere in the text for languages written without spaces
 MATCH_ANYWHERE = frozenset({"ja", "th", "zh"})

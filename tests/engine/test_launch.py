@@ -9,21 +9,21 @@ import apache_beam as beam
 import pytest
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineState
+from helpers import SCHEME
 
 from dolmakit.core.errors import ConfigError, FatalError
 from dolmakit.engine.launch import (
     INCOMPLETE,
-    promote,
-    stale_staging,
-    staging_folder,
     choose_runner,
     clear_outputs,
     input_bytes,
     new_pipeline,
+    promote,
     run_to_end,
+    staging_folder,
+    stale_staging,
 )
 from dolmakit.io.inputs import InputFile, expand_inputs
-from helpers import SCHEME
 
 
 def fail_on(value: int) -> int:

@@ -16,14 +16,12 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from engine.test_prism import documents, needs_prism
 
 from dolmakit.engine.run import run_pipeline
 from dolmakit.engine.staging import build_wheel
+from engine.test_prism import documents, needs_prism
 
-SITE_PACKAGES = Path(
-    next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
-)
+SITE_PACKAGES = Path(next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()))
 needs_unshare = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("unshare") is None,
     reason="hiding the checkout needs root and unshare (a mount namespace)",

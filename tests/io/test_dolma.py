@@ -64,7 +64,9 @@ def test_attribute_files_mirror_the_documents(runs):
             documents, attributes = rows(dolma / "documents" / part), rows(folder / part)
             assert [d["id"] for d in documents] == [a["id"] for a in attributes]
             assert all(set(a) == {"id", "source", "attributes"} for a in attributes)
-            assert all(k.startswith(f"{folder.name}__") for a in attributes for k in a["attributes"])
+            assert all(
+                k.startswith(f"{folder.name}__") for a in attributes for k in a["attributes"]
+            )
     assert not [p for p in dolma.iterdir() if p.name.startswith(".dolma-temp")]
 
 
@@ -113,6 +115,10 @@ def write_gz(path: Path, lines: list[dict]) -> None:
         stream.writelines(json.dumps(line) + "\n" for line in lines)
 
 
+def read_back(path: Path) -> list:
+    return list(DolmaReader(ReadConfig(), "web", "now").read(str(path)))
+
+
 def test_misaligned_attribute_files_are_errors_not_losses(tmp_path):
     docs = [{"id": f"d{i}", "text": f"text {i}"} for i in range(3)]
     write_gz(tmp_path / "documents" / "p.jsonl.gz", docs)
@@ -120,14 +126,18 @@ def test_misaligned_attribute_files_are_errors_not_losses(tmp_path):
         {"id": "d0", "attributes": {"a__x": [[0, 6, 1.0]]}},
         {"id": "zz", "attributes": {}},
     ])  # fmt: skip
-    items = list(DolmaReader(ReadConfig(), "web", "now").read(str(tmp_path / "documents/p.jsonl.gz")))
+    items = list(
+        DolmaReader(ReadConfig(), "web", "now").read(str(tmp_path / "documents/p.jsonl.gz"))
+    )
     assert isinstance(items[0], Document) and items[0].attributes == {"a__x": [[0, 6, 1.0]]}
     assert [(e.kind, e.cause, e.location["line"]) for e in items[1:]] == [
         ("bad_record", "attributes/a has id 'zz' where the document has id 'd1'", 2),
         ("bad_record", "attributes/a has no line where the document has id 'd2'", 3),
     ]
     write_gz(tmp_path / "attributes" / "a" / "p.jsonl.gz", [{"id": f"d{i}"} for i in range(4)])
-    items = list(DolmaReader(ReadConfig(), "web", "now").read(str(tmp_path / "documents/p.jsonl.gz")))
+    items = list(
+        DolmaReader(ReadConfig(), "web", "now").read(str(tmp_path / "documents/p.jsonl.gz"))
+    )
     assert [type(i).__name__ for i in items] == ["Document"] * 3 + ["ErrorRecord"]
     assert items[3].cause == "attributes/a has more lines than the documents file"
 

@@ -47,9 +47,13 @@ def test_the_wheel_runs_a_pipeline_with_presets_from_another_folder(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
-    assert {"dolmakit/presets/filter.yaml", "dolmakit/presets/lists/url-blocklist.txt",
-            "dolmakit/data/lid/lid.176.ftz", "dolmakit/presets/lists/ldnoobw/en",
-            "dolmakit/presets/lists/ldnoobw/NOTICE.md"} <= names
+    assert {
+        "dolmakit/presets/filter.yaml",
+        "dolmakit/presets/lists/url-blocklist.txt",
+        "dolmakit/data/lid/lid.176.ftz",
+        "dolmakit/presets/lists/ldnoobw/en",
+        "dolmakit/presets/lists/ldnoobw/NOTICE.md",
+    } <= names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "docs.jsonl").write_text(
