@@ -161,7 +161,9 @@ def distinct_texts() -> tuple[list[str], int]:
     from dolmakit.io.readers import ReadConfig
     from dolmakit.io.warc import WarcReader
 
-    files = source_files(shared_warc_dir(REPO)) + [REPO / "samples/commoncrawl/sample.warc.gz"]
+    web = shared_warc_dir(REPO).parent / "web"
+    files = [*source_files(shared_warc_dir(REPO)), *sorted(web.glob("*.warc.gz")),
+             REPO / "samples/commoncrawl/sample.warc.gz"]  # fmt: skip
     texts: dict[str, None] = {}
     for main_content in (True, False):
         config = ReadConfig(html=HtmlConfig(main_content=main_content))
