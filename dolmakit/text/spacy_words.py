@@ -29,8 +29,9 @@ from itertools import chain
 
 from dolmakit.text.spacy_en_rules import INFIX, PREFIX, SPECIAL_CASES, SUFFIX, URL
 
-_prefix = re.compile(PREFIX).search
-_suffix = re.compile(SUFFIX).search
+_prefix = re.compile(PREFIX).match  # every alternative starts with ^: match is spaCy's search
+_suffix_search = re.compile(SUFFIX).search
+_SUFFIX_WINDOW = 12  # longer than any suffix but a run of dots
 _infixes = re.compile(INFIX).finditer
 _url = re.compile(URL).match
 _CACHE_LIMIT = 500_000  # chunks; the cache is emptied when it reaches this (about 100 MB)
@@ -84,7 +85,7 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     if chunk.isalpha():  # no affix or infix rule applies to letters alone
         tokens = SPECIAL_CASES.get(chunk, (chunk,))
     else:
-        pieces = _affix_tokens(chunk, specials=True)
+        pieces = _plain_pieces(chunk) or _affix_tokens(chunk, specials=True)
         tokens, runs = _merge_special_cases(pieces, [True] * len(pieces))
         if tokens != tuple(pieces) or runs > 1:
             # spaCy puts special cases together over the whole text, where a run across a
@@ -96,6 +97,31 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
         _joinable.clear()
     _cache[chunk] = tokens
     return tokens
+
+
+# a word (letters, or ASCII digits) between brackets, quotes and marks that spaCy always splits
+# off one at a time, whatever is next to them; a final "." after them or after a lowercase letter
+_PLAIN = re.compile(r"([(\[{\"'“‘«¿¡]*)(\w+)([,;:!?)\]}\"'”’»]*)(\.?)")
+_LOWER_END = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _plain_pieces(chunk: str) -> list[str] | None:
+    """The pieces of the commonest chunks ("(word),", "word."), without the affix regexes; None
+    for any other chunk, or when a special case could stop the stripping on the way."""
+    match = _PLAIN.fullmatch(chunk)
+    if match is None:
+        return None
+    lead, core, trail, dot = match.groups()
+    if not (core.isalpha() or (core.isascii() and core.isdigit())):
+        return None
+    if dot and not trail and core[-1] not in _LOWER_END and not core.isdigit():
+        return None  # "A." stays whole, "USA." splits: leave capitals to the rules
+    start, end = len(lead), len(chunk) - len(trail) - len(dot)
+    for first in range(start + 1):
+        for last in range(end, len(chunk) + 1):
+            if chunk[first:last] in SPECIAL_CASES:
+                return None
+    return [*lead, core, *trail, *dot]
 
 
 def _text_tokens(text: str) -> list[str]:
@@ -117,6 +143,17 @@ def _text_tokens(text: str) -> list[str]:
             pieces.append(run)
             joined.append(True)
     return [token for token in _merge_special_cases(pieces, joined)[0] if token.strip()]
+
+
+def _suffix(string: str) -> re.Match | None:
+    """spaCy's suffix_search (leftmost match that ends the string), looking only at the end:
+    every suffix but `\\.\\.+` is shorter than the window, and a longer run of dots also
+    matches from the window's start, where the search is then redone on the whole string."""
+    start = len(string) - _SUFFIX_WINDOW
+    if start <= 0:
+        return _suffix_search(string)
+    match = _suffix_search(string, start)  # lookbehinds still see what is before `start`
+    return _suffix_search(string) if match is not None and match.start() == start else match
 
 
 def _match_length(match: re.Match | None) -> int:
@@ -229,11 +266,11 @@ def _merge_special_cases(tokens: list[str], joined: list[bool]) -> tuple[tuple[s
     run, kept or not, blocks the ones after it (Tokenizer._filter_special_spans). A run that
     crosses a space is chosen but left as it is: its text is no special case. Also returns how
     many runs of two tokens or more it found."""
-    if len(tokens) < 2:
-        return tuple(tokens), 0
     phrases = _special_phrases()
-    special, longest = phrases.special, phrases.longest
     firsts = phrases.firsts
+    if len(tokens) < 2 or firsts.isdisjoint(tokens):
+        return tuple(tokens), 0
+    special, longest = phrases.special, phrases.longest
     matches = [
         (end - start, start)
         for start in [index for index, token in enumerate(tokens) if token in firsts]
