@@ -49,6 +49,26 @@ def test_kept_documents_are_english_scored_and_masked(full_run):
         assert attributes["language_id_v1__en"][0][2] >= 0.5
         assert attributes["ccnet_perplexity_v1__perplexity"][0][2] <= 2000
         assert 0 <= attributes["quality_classifier_v1__hq"][0][2] <= 1
+
+
+def test_the_contact_page_is_dropped_as_datatrove_drops_it(full_run):
+    """Addresses and phone numbers: 73% of its spaCy tokens have a letter, below Gopher's 0.8
+    (datatrove's GopherQualityFilter drops it for the same reason)."""
+    _, _, _, removed = full_run
+    contact = next(r for r in removed if r["metadata"]["url"].endswith("/contact"))
+    assert contact["removed"] == {"step": "gopher_quality", "reason": "gopher_below_alpha_threshold"}
+
+
+def test_with_the_papers_words_the_contact_page_is_kept_and_masked(tmp_path):
+    summary = run_pipeline(
+        str(REPO / "pipelines" / "commoncrawl.yaml"),
+        [f"input.paths=[{SAMPLE_WARC}]", f"output.path={tmp_path}",
+         "steps.gopher_quality_v1.preset=gopher", "steps.gopher_repetition_v1.preset=gopher"],
+        [],
+    )  # fmt: skip
+    assert summary.ok
+    docs = read_jsonl_dir(tmp_path / "documents")
+    assert len(docs) == 10
     contact = next(d for d in docs if d["metadata"]["url"].endswith("/contact"))
     assert "|||EMAIL_ADDRESS|||" in contact["text"] and "|||IP_ADDRESS|||" in contact["text"]
     assert "192.0.2.17" not in contact["text"]
