@@ -30,7 +30,7 @@ def test_configuration_errors_exit_2_naming_file_and_key(tmp_path):
     done = dolmakit("run", PIPELINE, "--set", "output.format=csv", "--output", str(tmp_path))
     assert done.returncode == 2
     assert "backbone.yaml" in done.stderr and "output.format" in done.stderr
-    assert "'jsonl' | 'parquet'" in done.stderr
+    assert "'jsonl' | 'dolma' | 'parquet'" in done.stderr
     assert not (tmp_path / "documents").exists()  # nothing ran
 
 
