@@ -18,7 +18,17 @@ The settings compared
   download, so it runs unmodified here (NLTK is not used). dolmakit: filter presets
   gopher_repetition, gopher_quality, c4_filters_datatrove and fineweb_quality, c4_lines_v1 preset
   datatrove (the same numbers: 3 words per line, 5 sentences). dolmakit counts sentences with
-  Punkt's English model and splits words on whitespace (each Han or Kana character a word).
+  Punkt's English model; its Gopher taggers count datatrove's words (their default `words:
+  datatrove`, spaCy's English tokens replayed by dolmakit.text.spacy_words), C4 and FineWeb
+  split words on whitespace (each Han or Kana character a word).
+
+Gopher quality alone
+  The Gopher quality rules by themselves, dolmakit with each word splitting (`words: datatrove`,
+  the default, and `words: whitespace`, the paper's plain reading: presets of gopher_quality_v1)
+  against GopherQualityFilter(): documents/s per core (a fresh process, so the splitter's chunk
+  cache starts empty), the share of the distinct texts both keep or both drop, and the share
+  whose word counts equal datatrove's (non-symbol words, the fraction of words with a letter
+  and the distinct stop words, all three).
 
 Agreement
   The share of documents on which both sides keep, or both drop, per family and for all four
@@ -53,8 +63,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 WORKDIR = REPO / ".bench" / "rules"
 VENV = REPO / ".bench" / "datatrove-venv"
-DATATROVE = ["datatrove==0.10.1", "spacy>=3.8,<3.9"]
+# regex: datatrove's word tokenizers import it (its "processing" extra), spaCy's English needs it
+DATATROVE = ["datatrove==0.10.1", "spacy>=3.8,<3.9", "regex"]
 FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
+SPLITTINGS = ("datatrove", "whitespace")  # gopher_quality_v1's words, as its presets name them
 GOAL = 1.5
 WARMUP = 20
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -80,6 +92,26 @@ def datatrove_judge():
         return [_datatrove_reason(f.filter(doc)) for f in filters]
 
     return judge
+
+
+def datatrove_gopher_judge():
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import GopherQualityFilter
+    from datatrove.pipeline.filters.gopher_quality_filter import STOP_WORDS
+    from datatrove.utils.text import PUNCTUATION_SET, split_into_words
+
+    gopher = GopherQualityFilter()
+
+    def judge(text: str, index: int) -> str:
+        return _datatrove_reason(gopher.filter(Document(text=text, id=str(index))))
+
+    def counts(text: str) -> list:
+        words = split_into_words(text)
+        kept = [w for w in words if any(ch not in PUNCTUATION_SET for ch in w)]
+        alpha = sum(any(c.isalpha() for c in w) for w in words)
+        return [len(kept), alpha / len(words) if words else 0.0, len(set(STOP_WORDS) & set(words))]
+
+    return judge, counts
 
 
 def _datatrove_reason(result) -> str:
@@ -131,8 +163,54 @@ def dolmakit_judge():
     return judge
 
 
+def dolmakit_gopher_judge(splitting: str):
+    sys.path.insert(0, str(REPO))
+    from dolmakit.core.document import Document, Removed
+    from dolmakit.engine.config import load_preset
+    from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
+    from dolmakit.taggers.gopher import GopherQuality, GopherQualityConfig
+
+    preset = {"datatrove": "datatrove", "whitespace": "gopher"}[splitting]
+    config = GopherQualityConfig(**load_preset("gopher_quality_v1", preset, "bench", ""))
+    tagger = GopherQuality("gopher_quality_v1", config)
+    rules = AttributeFilter(
+        "gopher_quality", FilterConfig(**load_preset("filter", "gopher_quality", "bench", ""))
+    )
+    tagger.setup()
+    keys = ("words", "alpha_words_fraction", "stop_words")
+
+    def judge(text: str, index: int) -> str:
+        result = rules.process(tagger.process(Document(id=str(index), text=text, source="b")))
+        return result.reason if isinstance(result, Removed) else "keep"
+
+    def counts(text: str) -> list:
+        doc = tagger.process(Document(id="c", text=text, source="b"))
+        return [doc.score(f"gopher_quality_v1__{key}") for key in keys]
+
+    return judge, counts
+
+
+def run_gopher_side(side: str, texts: list[str], out: Path) -> None:
+    """Gopher quality alone: timed verdicts on every document, then (untimed) the counts of
+    the distinct texts."""
+    if side == "datatrove-gopher":
+        judge, counts = datatrove_gopher_judge()
+    else:
+        judge, counts = dolmakit_gopher_judge(side.removeprefix("dolmakit-gopher-"))
+    cpu, wall = time.process_time(), time.perf_counter()
+    verdicts = [judge(text, index) for index, text in enumerate(texts)]
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    distinct = list(dict.fromkeys(texts))
+    result = {"cpu": cpu, "wall": wall, "verdicts": verdicts,
+              "counts": [counts(text) for text in distinct]}  # fmt: skip
+    out.write_text(json.dumps(result))
+
+
 def run_side(side: str, docs_file: Path, out: Path) -> None:
     texts = [json.loads(line)["text"] for line in docs_file.open(encoding="utf-8")]
+    if "-gopher" in side:
+        run_gopher_side(side, texts, out)
+        return
     judge = datatrove_judge() if side == "datatrove" else dolmakit_judge()
     for index, text in enumerate(texts[:WARMUP]):
         judge(text, index)
@@ -161,7 +239,9 @@ def distinct_texts() -> tuple[list[str], int]:
     from dolmakit.io.readers import ReadConfig
     from dolmakit.io.warc import WarcReader
 
-    files = source_files(shared_warc_dir(REPO)) + [REPO / "samples/commoncrawl/sample.warc.gz"]
+    web = shared_warc_dir(REPO).parent / "web"
+    files = [*source_files(shared_warc_dir(REPO)), *sorted(web.glob("*.warc.gz")),
+             REPO / "samples/commoncrawl/sample.warc.gz"]  # fmt: skip
     texts: dict[str, None] = {}
     for main_content in (True, False):
         config = ReadConfig(options={"html": {"main_content": main_content}})
@@ -195,6 +275,8 @@ def ensure_datatrove_venv() -> Path:
     if not python.is_file():
         print(f"creating {VENV} with {' '.join(DATATROVE)} (benchmark only) ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    check = [str(python), "-c", "import datatrove, spacy, regex"]
+    if subprocess.run(check, capture_output=True).returncode != 0:  # new, or made before regex
         pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, *DATATROVE], check=True)
     return python
@@ -276,11 +358,41 @@ def report(best: dict[str, dict], first: dict[str, dict], info: dict, repeat: in
     print("\n".join(disagreements(first)))
 
 
+def gopher_report(runs: dict[str, dict], info: dict) -> list[str]:
+    """Gopher quality alone: speed, and agreement with datatrove on the distinct texts."""
+    theirs = runs["datatrove-gopher"]
+    docs, distinct = len(theirs["verdicts"]), len(theirs["counts"])
+    # the corpus is the shuffled distinct texts, then repeats: the first `distinct` are those
+    latin = [not flag for flag in info["han_kana"][:distinct]]
+    rows = [f"{'':30}{'ms/doc (cpu)':>13}{'docs/s':>9}{'same verdict':>14}{'no Han/Kana':>13}"
+            f"{'same words':>12}{'same counts':>13}"]  # fmt: skip
+    for side in ("datatrove-gopher", *(f"dolmakit-gopher-{s}" for s in SPLITTINGS)):
+        run = runs[side]
+        label = (
+            "datatrove 0.10.1" if side == "datatrove-gopher" else f"dolmakit, words: {side[16:]}"
+        )
+        pairs = zip(run["verdicts"][:distinct], theirs["verdicts"][:distinct], strict=True)
+        same = [(a == "keep") == (b == "keep") for a, b in pairs]
+        on_latin = sum(s for s, keep in zip(same, latin, strict=True) if keep) / max(sum(latin), 1)
+        words = [a[0] == b[0] for a, b in zip(run["counts"], theirs["counts"], strict=True)]
+        counts = [_same_counts(a, b) for a, b in zip(run["counts"], theirs["counts"], strict=True)]
+        rows.append(f"{label:30}{run['cpu'] / docs * 1e3:>13.3f}{docs / run['cpu']:>9,.0f}"
+                    f"{sum(same) / distinct:>14.1%}{on_latin:>13.1%}"
+                    f"{sum(words) / distinct:>12.1%}{sum(counts) / distinct:>13.1%}")  # fmt: skip
+    return rows
+
+
+def _same_counts(ours: list, theirs: list) -> bool:
+    return ours[0] == theirs[0] and abs(ours[1] - theirs[1]) < 1e-9 and ours[2] == theirs[2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--side", choices=["dolmakit", "datatrove"], help=argparse.SUPPRESS)
+    sides = ["dolmakit", "datatrove", "datatrove-gopher",
+             *(f"dolmakit-gopher-{splitting}" for splitting in SPLITTINGS)]  # fmt: skip
+    parser.add_argument("--side", choices=sides, help=argparse.SUPPRESS)
     parser.add_argument("--docs-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -289,12 +401,20 @@ def main() -> None:
         return
     pythons = {"datatrove": ensure_datatrove_venv(), "dolmakit": Path(sys.executable)}
     docs_file, info = build_corpus(args.docs)
-    runs: dict[str, list[dict]] = {"datatrove": [], "dolmakit": []}
+    pythons["datatrove-gopher"] = pythons["datatrove"]
+    for splitting in SPLITTINGS:
+        pythons[f"dolmakit-gopher-{splitting}"] = pythons["dolmakit"]
+    runs: dict[str, list[dict]] = {side: [] for side in pythons}
     for _ in range(args.repeat):
         for side, python in pythons.items():
             runs[side].append(measure(side, python, docs_file))
     best = {side: min(results, key=lambda run: run["cpu"]) for side, results in runs.items()}
     report(best, {side: results[0] for side, results in runs.items()}, info, args.repeat)
+    distinct = len(best["datatrove-gopher"]["counts"])
+    print(f"\nGopher quality alone (best of {args.repeat}; agreement on the {distinct:,} "
+          "distinct texts; same counts: non-symbol words, letter fraction and stop words all "
+          "equal):")  # fmt: skip
+    print("\n".join(gopher_report(best, info)))
 
 
 if __name__ == "__main__":

@@ -1,20 +1,24 @@
 """Gopher's quality and repetition signals (Rae et al. 2021, appendix A.1.1 and table A1).
 
 Taggers only: thresholds live in the `gopher_quality` and `gopher_repetition` presets of
-taggers/filter.yaml. Every number is computed the way datatrove's GopherQualityFilter and
-GopherRepetitionFilter compute it (see dolmakit.text.units for the one difference: what a
-word is).
+presets/filter.yaml. Every number is computed the way datatrove's GopherQualityFilter and
+GopherRepetitionFilter compute it, over the words `words` names (dolmakit.text.units):
+- `datatrove` (the default): spaCy's English tokens, as datatrove counts them, so the filter
+  presets, which carry datatrove's thresholds, decide as datatrove does;
+- `whitespace`: whitespace-separated words (each Han or Kana character a word), the Gopher
+  paper's plain reading (presets `gopher` of gopher_quality_v1 and gopher_repetition_v1).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from dolmakit.core.document import Document, Span, whole_document
 from dolmakit.core.steps import Tagger, register_step
 from dolmakit.text.units import (
-    TextUnits,
+    WordSequence,
     duplicate_ngram_chars,
     duplicates,
     fraction,
@@ -26,12 +30,15 @@ from dolmakit.text.units import (
 STOP_WORDS = ["the", "be", "to", "of", "and", "that", "have", "with"]
 _BULLETS = ("•", "-")
 _ELLIPSES = ("...", "…")
+# what a word is: spaCy's English tokens as datatrove counts them, or whitespace-separated words
+Words = Literal["datatrove", "whitespace"]
 
 
 @dataclass
 class GopherQualityConfig:
     # a document needs some of these (distinct, case-sensitive, as whole words)
     stop_words: list[str] = field(default_factory=lambda: list(STOP_WORDS))
+    words: Words = "datatrove"
 
 
 @register_step
@@ -56,11 +63,18 @@ class GopherQuality(Tagger):
 
     def predict(self, doc: Document) -> dict[str, list[Span]]:
         units = units_of(doc.text)
-        scores = {**_word_scores(units), **_line_scores(units.lines)}
-        scores["stop_words"] = self._count_stop_words(doc.text)
+        words = units.split(self.config.words)
+        scores = {**_word_scores(words), **_line_scores(units.lines)}
+        scores["stop_words"] = self._count_stop_words(words)
         return {key: whole_document(doc, value) for key, value in scores.items()}
 
-    def _count_stop_words(self, text: str) -> int:
+    def _count_stop_words(self, words: WordSequence) -> int:
+        """Distinct stop words among the words (datatrove) or present as whole words."""
+        if words.splitting == "datatrove":
+            return len(set(self.config.stop_words).intersection(words.words))
+        return self._count_whole_stop_words(words.text)
+
+    def _count_whole_stop_words(self, text: str) -> int:
         """Distinct stop words present; stops reading once it has seen all of them."""
         found: set[str] = set()
         for match in self._stop_words.finditer(text):
@@ -70,8 +84,8 @@ class GopherQuality(Tagger):
         return len(found)
 
 
-def _word_scores(units: TextUnits) -> dict[str, float]:
-    stats, text = units.word_stats, units.text
+def _word_scores(words: WordSequence) -> dict[str, float]:
+    stats, text = words.stats, words.text
     words = stats.words - stats.symbol_words  # datatrove counts words with a non-symbol char
     return {
         "words": words,
@@ -98,6 +112,7 @@ class GopherRepetitionConfig:
     top_ngrams: list[int] = field(default_factory=lambda: [2, 3, 4])
     # n for the "duplicated n-grams" character fractions (table A1: 5 to 10)
     duplicate_ngrams: list[int] = field(default_factory=lambda: [5, 6, 7, 8, 9, 10])
+    words: Words = "datatrove"
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
@@ -123,11 +138,11 @@ class GopherRepetition(Tagger):
         scores = {
             **_duplicate_scores("paragraph", _PARAGRAPH_BREAK.split(doc.text.strip()), doc.text),
             **_duplicate_scores("line", _LINE_BREAK.split(doc.text), doc.text),
-            **self._ngram_scores(units),
+            **self._ngram_scores(units.split(self.config.words)),
         }
         return {key: whole_document(doc, value) for key, value in scores.items()}
 
-    def _ngram_scores(self, units: TextUnits) -> dict[str, float]:
+    def _ngram_scores(self, units: WordSequence) -> dict[str, float]:
         chars = len(units.text)
         scores = {
             f"top_{n}_gram_char_fraction": fraction(top_ngram_chars(units, n), chars)

@@ -5,10 +5,13 @@ text's units: words, lines and n-gram hashes are built on first use and shared. 
 are counted with numpy over code points (no per-character Python loop), and n-grams are compared
 by 64-bit hashes of word sequences, not by joined strings.
 
-Numbers follow datatrove's implementations of the same rules (pipeline/filters/*.py, 0.10.1),
-except that words are whitespace-separated with each Han or Kana character a word of its own
-(`words_of`, as the other dolmakit taggers count them, here in text order), where datatrove runs
-spaCy's English tokenizer, which also makes every punctuation mark a word.
+Numbers follow datatrove's implementations of the same rules (pipeline/filters/*.py, 0.10.1).
+What a word is has two answers (`WORD_SPLITTINGS`, chosen per tagger):
+- "whitespace": whitespace-separated, each Han or Kana character a word of its own (`words_of`,
+  as the other dolmakit taggers count them, here in text order): the plain reading of the
+  Gopher paper's "words";
+- "datatrove": the tokens of spaCy's English tokenizer, which datatrove counts (every
+  punctuation mark split off a word is a word; dolmakit.text.spacy_words).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ import numpy as np
 
 from dolmakit.text.chars import UNSPACED as _UNSPACED
 from dolmakit.text.normalize import UNICODE_PUNCT
+from dolmakit.text.spacy_words import datatrove_words
+
+WORD_SPLITTINGS = ("whitespace", "datatrove")
 
 
 def _expand(ranges: str) -> frozenset[str]:
@@ -124,12 +130,14 @@ class WordStats:
     symbol_chars: int
 
 
-def word_stats(text: str) -> WordStats:
+def word_stats(text: str, split_unspaced: bool = True) -> WordStats:
+    """Counts over the whitespace-separated words of text; with split_unspaced, each Han or
+    Kana character is a word of its own (words_of)."""
     flags = _flags(text)
     if not len(flags):
         return WordStats(0, 0, 0, 0, 0)
     space = (flags & _SPACE) != 0
-    unspaced = (flags & _UNSPACED_FLAG) != 0
+    unspaced = (flags & _UNSPACED_FLAG) != 0 if split_unspaced else np.zeros_like(space)
     breaks_after = space | unspaced  # a Han or Kana character is a word of its own
     starts = (~space & np.concatenate(([True], breaks_after[:-1]))) | unspaced
     inside = flags[~space]
@@ -148,30 +156,27 @@ def word_stats(text: str) -> WordStats:
     )
 
 
-class TextUnits:
-    """The units of one text; each is computed on first use and kept."""
+class WordSequence:
+    """A text's words in order, split one way, with what the rules count over them; each is
+    computed on first use and kept."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, text: str, splitting: str):
+        if splitting not in WORD_SPLITTINGS:
+            raise ValueError(f"unknown word splitting {splitting!r}; one of {WORD_SPLITTINGS}")
+        self.text, self.splitting = text, splitting
         self._ngrams: dict[int, np.ndarray] = {}
 
     @cached_property
     def words(self) -> list[str]:
+        if self.splitting == "datatrove":
+            return datatrove_words(self.text)
         return ordered_words(self.text)
 
     @cached_property
-    def word_stats(self) -> WordStats:
+    def stats(self) -> WordStats:
+        if self.splitting == "datatrove":  # tokens hold no whitespace: joined, they split back
+            return word_stats(" ".join(self.words), split_unspaced=False)
         return word_stats(self.text)
-
-    @cached_property
-    def lines(self) -> list[str]:
-        """str.splitlines(), blank lines included (datatrove's Gopher quality and C4 lines)."""
-        return self.text.splitlines()
-
-    @cached_property
-    def nonblank_lines(self) -> list[str]:
-        """Lines between "\\n" that are not only whitespace, unstripped (FineWeb's lines)."""
-        return [line for line in self.text.split("\n") if line.strip()]
 
     @cached_property
     def word_ends(self) -> np.ndarray:
@@ -193,6 +198,48 @@ class TextUnits:
     def ngram_chars(self, starts: np.ndarray | int, n: int) -> np.ndarray | int:
         """Characters in the words of the n-grams starting at `starts` (spaces not counted)."""
         return self.word_ends[np.add(starts, n)] - self.word_ends[starts]
+
+
+class TextUnits:
+    """The units of one text; each is computed on first use and kept. Its words, n-grams and
+    word stats are the whitespace splitting's; `split(splitting)` gives either."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._splits: dict[str, WordSequence] = {}
+
+    def split(self, splitting: str) -> WordSequence:
+        if splitting not in self._splits:
+            self._splits[splitting] = WordSequence(self.text, splitting)
+        return self._splits[splitting]
+
+    @property
+    def words(self) -> list[str]:
+        return self.split("whitespace").words
+
+    @property
+    def word_stats(self) -> WordStats:
+        return self.split("whitespace").stats
+
+    @property
+    def word_ends(self) -> np.ndarray:
+        return self.split("whitespace").word_ends
+
+    def ngrams(self, n: int) -> np.ndarray:
+        return self.split("whitespace").ngrams(n)
+
+    def ngram_chars(self, starts: np.ndarray | int, n: int) -> np.ndarray | int:
+        return self.split("whitespace").ngram_chars(starts, n)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """str.splitlines(), blank lines included (datatrove's Gopher quality and C4 lines)."""
+        return self.text.splitlines()
+
+    @cached_property
+    def nonblank_lines(self) -> list[str]:
+        """Lines between "\\n" that are not only whitespace, unstripped (FineWeb's lines)."""
+        return [line for line in self.text.split("\n") if line.strip()]
 
 
 _last: tuple[str, TextUnits] | None = None
@@ -222,7 +269,7 @@ def duplicates(items: list[str]) -> tuple[int, int]:
     return count, chars
 
 
-def top_ngram_chars(units: TextUnits, n: int) -> int:
+def top_ngram_chars(units: TextUnits | WordSequence, n: int) -> int:
     """Characters covered by the most frequent n-gram, joined with spaces, times its count; the
     first-seen n-gram wins a tie (datatrove's Counter.most_common)."""
     grams = units.ngrams(n) if len(units.words) >= n else None
@@ -234,7 +281,7 @@ def top_ngram_chars(units: TextUnits, n: int) -> int:
     return int(best) * (int(units.ngram_chars(start, n)) + n - 1)
 
 
-def duplicate_ngram_chars(units: TextUnits, n: int) -> int:
+def duplicate_ngram_chars(units: TextUnits | WordSequence, n: int) -> int:
     """Characters of n-grams seen before, scanning left to right and jumping past each repeat
     (datatrove's find_all_duplicate; n-grams are counted without the spaces between words)."""
     grams = units.ngrams(n) if len(units.words) >= n else None

@@ -161,7 +161,7 @@ def test_presets_from_taggers_folder(tmp_path, monkeypatch):
     message = config_error(tmp_path, {**BASE, "steps": [{"type": "exact_dedup", "preset": "x"}]})
     assert message.endswith(
         "exact_dedup has no presets (step types with presets: c4_lines_v1, filter, "
-        "pii_mask_v1, stackexchange_sites)"
+        "gopher_quality_v1, gopher_repetition_v1, pii_mask_v1, stackexchange_sites)"
     )
 
 

@@ -36,6 +36,8 @@ def test_the_packaged_step_types():
     assert packaged_preset_types() == [
         "c4_lines_v1",
         "filter",
+        "gopher_quality_v1",
+        "gopher_repetition_v1",
         "pii_mask_v1",
         "stackexchange_sites",
     ]

@@ -15,6 +15,13 @@ from dolmakit.taggers.gopher import (
 
 QUALITY = GopherQuality("gopher_quality_v1", GopherQualityConfig())
 REPETITION = GopherRepetition("gopher_repetition_v1", GopherRepetitionConfig())
+PAPER_QUALITY = GopherQuality(
+    "gopher_quality_v1", GopherQualityConfig(**load_preset("gopher_quality_v1", "gopher", "t", ""))
+)
+PAPER_REPETITION = GopherRepetition(
+    "gopher_repetition_v1",
+    GopherRepetitionConfig(**load_preset("gopher_repetition_v1", "gopher", "t", "")),
+)
 
 
 def rules(preset: str) -> dict[str, str]:
@@ -90,10 +97,17 @@ def test_gopher_quality_thresholds(reason):
     assert removal(QUALITY, "gopher_quality", past) == reason  # the first rule it breaks
 
 
-def test_gopher_quality_scores_of_a_literal_document():
-    text = "The cat sat on the mat, and\n- that is ... all #1\n\n"
-    doc = QUALITY.process(Document(id="d", text=text, source="s"))
-    scores = {k.removeprefix("gopher_quality_v1__"): s[0][2] for k, s in doc.attributes.items()}
+def quality_scores(tagger: GopherQuality, text: str) -> dict[str, float]:
+    doc = tagger.process(Document(id="d", text=text, source="s"))
+    assert all(spans == [[0, len(text), spans[0][2]]] for spans in doc.attributes.values())
+    return {k.removeprefix("gopher_quality_v1__"): s[0][2] for k, s in doc.attributes.items()}
+
+
+LITERAL = "The cat sat on the mat, and\n- that is ... all #1\n\n"
+
+
+def test_gopher_quality_scores_of_a_literal_document_in_whitespace_words():
+    scores = quality_scores(PAPER_QUALITY, LITERAL)
     assert scores["words"] == 11  # 13 words, but "-" and "..." are symbols
     assert scores["mean_word_length"] == pytest.approx(32 / 11)
     assert scores["hash_word_ratio"] == pytest.approx(1 / 13)
@@ -102,7 +116,95 @@ def test_gopher_quality_scores_of_a_literal_document():
     assert scores["ellipsis_lines_fraction"] == 0
     assert scores["alpha_words_fraction"] == pytest.approx(10 / 13)  # not "-", "...", "#1"
     assert scores["stop_words"] == 3  # the, and, that
-    assert all(spans == [[0, len(text), spans[0][2]]] for spans in doc.attributes.values())
+
+
+def test_gopher_quality_scores_of_a_literal_document_in_datatrove_words():
+    # spaCy: The cat sat on the mat , and - that is ... all # 1 (15 tokens)
+    scores = quality_scores(QUALITY, LITERAL)
+    assert scores["words"] == 11  # not ",", "-", "...", "#"
+    assert scores["mean_word_length"] == pytest.approx(30 / 11)
+    assert scores["hash_word_ratio"] == pytest.approx(1 / 15)
+    assert scores["ellipsis_word_ratio"] == pytest.approx(1 / 15)
+    assert scores["bullet_lines_fraction"] == pytest.approx(1 / 3)
+    assert scores["ellipsis_lines_fraction"] == 0
+    assert scores["alpha_words_fraction"] == pytest.approx(10 / 15)
+    assert scores["stop_words"] == 3
+
+
+ARTICLE = (
+    "The city council voted 7-2 on Tuesday to approve the $1.2 million plan, which "
+    "supporters say will fix the town's aging water mains. \"We've waited long enough,\" "
+    "said council member Ana Ruiz (D-Ward 3). Opponents weren't convinced: they argued the "
+    "cost - about $450 per household - was too high, and that the work should've been "
+    "put out to tender first.\n\n"
+    "Construction is expected to begin in mid-April and last 18 months. Residents can read "
+    "the full proposal at https://example.gov/water-plan or e-mail questions to "
+    "info@example.gov before 5 p.m. on Friday."
+)
+MENU = (
+    "Home | About us | Products | Contact\n"
+    "» Sign in » Register\n"
+    "© 2024 Example Corp. All rights reserved.\n"
+    "Privacy Policy · Terms of Use · Cookies\n"
+    "#1 #2 #3 ... Next >>"
+)
+FORUM = (
+    "Re: can't get the driver to install?? :(\n"
+    "I had the same problem w/ v2.3.1... tried everything!!! Then I found this thread: "
+    "www.example.org/forum/t-12345 -- turns out you've gotta uninstall the old one first "
+    "(Settings > Apps). Worked for me :) YMMV, but it's worth a shot.\n"
+    "EDIT: also, don't forget to reboot - it won't pick up the change 'til you do."
+)
+PROSE = (
+    "The river rises in the northern hills and flows south for about ninety miles before it "
+    "reaches the sea. Its valley has been farmed for centuries, and the old stone bridges that "
+    "cross it are still in use today. In spring the water runs high with melted snow from the "
+    "mountains, and the meadows along its banks turn green and bright with flowers. Fishermen "
+    "come from far away to try their luck with the trout that live in its cold, clear pools."
+)
+# datatrove 0.10.1 on each text (GopherQualityFilter().filter and its spaCy tokens): tokens,
+# non-symbol words and their characters, tokens with a letter, distinct stop words, verdict
+DATATROVE = {
+    "article": (ARTICLE, 117, 96, 444, 89, 4, "gopher_below_alpha_threshold"),
+    "menu": (MENU, 39, 27, 113, 20, 1, "gopher_short_doc"),
+    "forum": (FORUM, 85, 63, 261, 63, 2, "gopher_below_alpha_threshold"),
+    "prose": (PROSE, 89, 82, 354, 82, 5, None),
+}
+
+
+@pytest.mark.parametrize("name", DATATROVE)
+def test_gopher_quality_counts_and_decides_as_datatrove(name):
+    text, tokens, words, chars, alpha, stop_words, reason = DATATROVE[name]
+    scores = quality_scores(QUALITY, text)
+    assert scores["words"] == words
+    assert scores["mean_word_length"] == pytest.approx(chars / words)
+    assert scores["alpha_words_fraction"] == pytest.approx(alpha / tokens)
+    assert scores["hash_word_ratio"] == pytest.approx(text.count("#") / tokens)
+    assert scores["stop_words"] == stop_words
+    assert removal(QUALITY, "gopher_quality", text) == reason
+
+
+def test_whitespace_words_keep_prose_that_spacy_tokens_drop():
+    """The paper's reading counts "mains." as one word with a letter (82 of 90 have one:
+    not 7-2, $1.2, 3)., -, $450, -, 18, 5); datatrove counts "." apart, and 89 of 117 tokens
+    with a letter is below 0.8."""
+    assert quality_scores(PAPER_QUALITY, ARTICLE)["alpha_words_fraction"] == pytest.approx(82 / 90)
+    assert removal(PAPER_QUALITY, "gopher_quality", ARTICLE) is None
+    assert removal(PAPER_QUALITY, "gopher_quality", FORUM) is None
+
+
+def test_gopher_repetition_counts_datatrove_ngrams():
+    # spaCy: a , b , a , b , a , b; the top 2-gram is ("a", ",") three times, and datatrove
+    # measures it joined with a space: len("a ,") * 3
+    text = "a, b, a, b, a, b"
+    doc = REPETITION.process(Document(id="d", text=text, source="s"))
+    assert doc.score("gopher_repetition_v1__top_2_gram_char_fraction") == pytest.approx(
+        3 * 3 / len(text)
+    )
+    paper = PAPER_REPETITION.process(Document(id="d", text=text, source="s"))
+    assert paper.score("gopher_repetition_v1__top_2_gram_char_fraction") == pytest.approx(
+        2 * 5 / len(text)  # "a, b," twice ("b, a," too, but "a, b," comes first)
+    )
 
 
 def unique(count: int, tag: str = "u") -> list[str]:
