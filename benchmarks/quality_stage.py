@@ -40,7 +40,6 @@ from dolmakit.classifier.fit import (  # noqa: E402
 )
 from dolmakit.classifier.wikipedia import _article_chunks, _shuffled_lengths  # noqa: E402
 from dolmakit.core.document import Document  # noqa: E402
-from dolmakit.extract.html import HtmlConfig  # noqa: E402
 from dolmakit.io.readers import ReadConfig  # noqa: E402
 from dolmakit.io.warc import WarcReader  # noqa: E402
 from dolmakit.lm.crawl import language_pages  # noqa: E402
@@ -65,7 +64,8 @@ def boilerplate_texts(warc: Path) -> list[str]:
     """Per page, the visible lines that main-content extraction drops (at least 3 of them)."""
     texts = {}
     for main_content in (True, False):
-        reader = WarcReader(ReadConfig(html=HtmlConfig(main_content=main_content)), "b", "")
+        options = {"html": {"main_content": main_content}}
+        reader = WarcReader(ReadConfig(options=options), "b", "")
         for item in reader.read(str(warc)):
             if isinstance(item, Document):
                 texts.setdefault(item.id, {})[main_content] = item.text

@@ -17,7 +17,6 @@ from pathlib import Path
 from dolmakit.core.document import Document
 from dolmakit.core.schema import from_data
 from dolmakit.core.steps import STEPS
-from dolmakit.extract.html import HtmlConfig
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader
 
@@ -46,7 +45,7 @@ def crawl_pages(paths: Iterable[str | Path]) -> Iterator[Page]:
     step_class = STEPS.get(LANGUAGE_STEP, source="crawl", key="type")
     config = from_data(step_class.Config, {"top_k": 1}, source="crawl", key=LANGUAGE_STEP)
     language_id = step_class(LANGUAGE_STEP, config)
-    reader = WarcReader(ReadConfig(html=HtmlConfig()), "crawl-sample", "")
+    reader = WarcReader(ReadConfig(), "crawl-sample", "")
     seen: set[str] = set()
     for path in map(str, paths):
         for item in reader.read(path):
