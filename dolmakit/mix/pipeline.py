@@ -33,6 +33,7 @@ from dolmakit.core.document import Document
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.engine.launch import clear_outputs, input_bytes, new_pipeline, run_to_end
+from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.mix import plan as planning
@@ -81,7 +82,8 @@ def doc_tokens(ids: np.ndarray) -> int:
 def run_mix(mix_file: str, overrides: list[str] = (), beam_args: list[str] = ()) -> dict:
     """Counts, plans, samples and writes a mix; returns the report (also report.json/.html)."""
     mix = load_mix(mix_file, overrides)
-    config, root = mix.config, mix.config.output.rstrip("/")
+    # absolute: the workers that write shards and counts may run in other folders
+    config, root = mix.config, absolute(mix.config.output.rstrip("/"))
     files = expand_sources(mix)
     tokenizer = load_tokenizer(config.tokenizer)  # a bad model fails here, before any work
     started, clock = datetime.now(UTC), time.monotonic()

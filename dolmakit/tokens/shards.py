@@ -20,19 +20,22 @@ size, EOS id, shards, totals) once all writers are done; readers go by that file
 - Atomic: shards are written under hidden temporary names and renamed only when the writer
   closes without error, the writer's manifest last. A writer that fails (an exception inside
   its `with` block) deletes its temporary files: nothing is left that looks complete.
+- Any filesystem Beam writes (local, gs://, s3://): files are created, renamed and listed
+  through Beam's FileSystems, so a mix run on remote workers writes its shards where the mix
+  says. Training memory-maps shards, so it reads them from a local folder.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO
+from typing import BinaryIO
 
 import numpy as np
+from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.errors import FatalError
 
@@ -76,15 +79,14 @@ class ShardWriter:
             raise FatalError(f"max_tokens_per_shard must be positive: {max_tokens_per_shard}")
         if not 0 <= eos_id < vocab_size:
             raise FatalError(f"eos_id {eos_id} is outside the vocabulary 0..{vocab_size - 1}")
-        self.out_dir, self.prefix = Path(out_dir), prefix
+        self.out_dir, self.prefix = str(out_dir).rstrip("/"), prefix
         self.vocab_size, self.eos_id, self.cap = vocab_size, eos_id, max_tokens_per_shard
         self.dtype = dtype_for(vocab_size)
         self.shards: list[ShardInfo] = []
         self.documents = 0
-        self._data: IO[bytes] | None = None
-        self._index: IO[str] | None = None
+        self._data: BinaryIO | None = None
+        self._index: BinaryIO | None = None
         self._closed = False
-        self.out_dir.mkdir(parents=True, exist_ok=True)
 
     def __enter__(self) -> ShardWriter:
         return self
@@ -130,15 +132,15 @@ class ShardWriter:
         entry["source"] = source
         if part is not None:
             entry["part"] = part
-        self._index.write(json.dumps(entry) + "\n")  # ASCII: any id, even a lone surrogate
+        self._index.write(json.dumps(entry).encode() + b"\n")  # ASCII: any id, lone surrogates too
         shard.tokens += tokens.size
         shard.documents += 1
 
     def _open_shard(self) -> None:
         name = f"{self.prefix}-{len(self.shards):05d}"
         self.shards.append(ShardInfo(f"{name}.npy", f"{name}.index.jsonl"))
-        self._data = open(self._temp(self.shards[-1].path), "wb")  # noqa: SIM115
-        self._index = open(self._temp(self.shards[-1].index), "w", encoding="utf-8")  # noqa: SIM115
+        self._data = FileSystems.create(self._temp(self.shards[-1].path))
+        self._index = FileSystems.create(self._temp(self.shards[-1].index))
 
     def _finish_shard(self) -> None:
         if self._data is not None:
@@ -146,17 +148,17 @@ class ShardWriter:
             self._index.close()
             self._data = self._index = None
 
-    def _temp(self, name: str) -> Path:
-        return self.out_dir / f".{name}.tmp"
+    def _temp(self, name: str) -> str:
+        return f"{self.out_dir}/.{name}.tmp"
 
-    def close(self) -> Path:
+    def close(self) -> str:
         """Publishes the shards, then this writer's manifest; returns the manifest's path."""
         self._finish_shard()
         self._closed = True
-        for shard in self.shards:
-            for name in (shard.path, shard.index):
-                self._temp(name).replace(self.out_dir / name)
-        manifest = self.out_dir / f"{self.prefix}.manifest.json"
+        names = [name for shard in self.shards for name in (shard.path, shard.index)]
+        if names:
+            _replace([self._temp(n) for n in names], [f"{self.out_dir}/{n}" for n in names])
+        manifest = f"{self.out_dir}/{self.prefix}.manifest.json"
         _write_json(manifest, self.manifest())
         return manifest
 
@@ -164,22 +166,23 @@ class ShardWriter:
         """Deletes every temporary file of this writer; nothing is published."""
         self._finish_shard()
         self._closed = True
-        for shard in self.shards:
-            for name in (shard.path, shard.index):
-                self._temp(name).unlink(missing_ok=True)
+        temps = [self._temp(n) for shard in self.shards for n in (shard.path, shard.index)]
+        existing = [path for path in temps if FileSystems.exists(path)]
+        if existing:
+            FileSystems.delete(existing)
 
     def manifest(self) -> dict:
         return _manifest(self.dtype, self.vocab_size, self.eos_id, self.shards, self.documents)
 
 
-def write_manifest(out_dir: str | Path) -> Path:
+def write_manifest(out_dir: str | Path) -> str:
     """Merges the writers' `<prefix>.manifest.json` files of out_dir into `manifest.json`,
     checking that they agree and that each shard file has the size its manifest says."""
-    out_dir = Path(out_dir)
-    parts = sorted(out_dir.glob("*.manifest.json"))
+    out_dir = str(out_dir).rstrip("/")
+    parts = sorted(_sizes(f"{out_dir}/*.manifest.json"))
     if not parts:
         raise FatalError(f"no shard writer manifests (*.manifest.json) in {out_dir}")
-    manifests = [json.loads(path.read_text(encoding="utf-8")) for path in parts]
+    manifests = [_read_json(path) for path in parts]
     first = manifests[0]
     for path, manifest in zip(parts, manifests, strict=True):
         for key in ("format", "dtype", "vocab_size", "eos_id"):
@@ -187,21 +190,21 @@ def write_manifest(out_dir: str | Path) -> Path:
                 raise FatalError(f"{path}: {key} {manifest.get(key)!r} != {first.get(key)!r}")
     dtype = np.dtype(first["dtype"]).newbyteorder("<")
     shards = [ShardInfo(**shard) for manifest in manifests for shard in manifest["shards"]]
+    sizes = _sizes(f"{out_dir}/*.npy")  # one listing, not a request per shard
     for shard in shards:
-        size = (out_dir / shard.path).stat().st_size
+        path = f"{out_dir}/{shard.path}"
+        size = sizes.get(path, 0)
         if size != shard.tokens * dtype.itemsize:
-            raise FatalError(
-                f"{out_dir / shard.path}: {size} bytes, manifest says {shard.tokens} tokens"
-            )
+            raise FatalError(f"{path}: {size} bytes, manifest says {shard.tokens} tokens")
     documents = sum(manifest["documents"] for manifest in manifests)
     merged = _manifest(dtype, first["vocab_size"], first["eos_id"], shards, documents)
-    return _write_json(out_dir / MANIFEST, merged)
+    return _write_json(f"{out_dir}/{MANIFEST}", merged)
 
 
 def read_manifest(out_dir: str | Path) -> dict:
-    path = Path(out_dir) / MANIFEST
+    path = f"{str(out_dir).rstrip('/')}/{MANIFEST}"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return _read_json(path)
     except (OSError, ValueError) as error:
         raise FatalError(f"cannot read token shard manifest {path}: {error}") from error
 
@@ -220,8 +223,27 @@ def _manifest(dtype: np.dtype, vocab_size: int, eos_id: int, shards: list[ShardI
     }
 
 
-def _write_json(path: Path, value: dict) -> Path:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(json.dumps(value, indent=1) + "\n", encoding="utf-8")
-    os.replace(temp, path)
+def _write_json(path: str, value: dict) -> str:
+    folder, name = path.rsplit("/", 1)
+    temp = f"{folder}/.{name}.tmp"
+    with FileSystems.create(temp) as stream:
+        stream.write((json.dumps(value, indent=1) + "\n").encode("utf-8"))
+    _replace([temp], [path])
     return path
+
+
+def _read_json(path: str) -> dict:
+    with FileSystems.open(path) as stream:
+        return json.loads(stream.read().decode("utf-8"))
+
+
+def _sizes(pattern: str) -> dict[str, int]:
+    return {m.path: m.size_in_bytes for m in FileSystems.match([pattern])[0].metadata_list}
+
+
+def _replace(sources: list[str], targets: list[str]) -> None:
+    """Renames, replacing what is there (Beam's rename refuses an existing local target)."""
+    existing = [path for path in targets if FileSystems.exists(path)]
+    if existing:
+        FileSystems.delete(existing)
+    FileSystems.rename(sources, targets)

@@ -50,7 +50,7 @@ def test_documents_decode_to_their_text(tmp_path, tokenizer: Tokenizer):
 
 
 def read_manifest_of(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def test_cap_splits_long_documents_and_rolls(tmp_path):
@@ -131,3 +131,21 @@ def test_uint32_path_with_a_vocabulary_above_65536(tmp_path):
     assert [tokenizer.decode(docs[str(i)]) for i in range(len(texts))] == texts
     raw = np.fromfile(tmp_path / "shards" / "w-00000.npy", dtype="<u4")
     assert raw.max() > 65_535 and raw.max() < tokenizer.vocab_size
+
+
+def test_shards_write_through_beams_filesystems(tmp_path):
+    """A URI (here a Beam filesystem serving a local folder, as gs:// or s3:// would): the
+    writers, the merged manifest and reading it back all go through Beam's FileSystems."""
+    from helpers import SCHEME
+
+    uri = f"{SCHEME}://{tmp_path}/train"
+    for prefix, ids in (("a", [[1, 2, 3], [4]]), ("b", [[5, 6]])):
+        with ShardWriter(uri, prefix, 100, 4, 0) as writer:
+            for number, tokens in enumerate(ids):
+                writer.add(f"{prefix}{number}", "s", tokens)
+    assert write_manifest(uri) == f"{uri}/manifest.json"
+    manifest = read_manifest(uri)
+    assert (manifest["tokens"], manifest["documents"]) == (9, 3)
+    assert [s["path"] for s in manifest["shards"]] == ["a-00000.npy", "a-00001.npy", "b-00000.npy"]
+    assert read_documents(tmp_path / "train") == {"a0": [1, 2, 3], "a1": [4], "b0": [5, 6]}
+    assert not list((tmp_path / "train").glob(".*.tmp"))
