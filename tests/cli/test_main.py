@@ -39,7 +39,7 @@ def test_no_matching_input_is_a_configuration_error(tmp_path):
     assert done.returncode == 2 and "no files match" in done.stderr
 
 
-def test_too_many_errors_exits_1_but_writes_everything(tmp_path):
+def test_too_many_errors_exits_1_and_keeps_everything_unpublished(tmp_path):
     warc = tmp_path / "broken.warc.gz"
     page = b"<html><body><p>" + b"A sentence of honest words. " * 40 + b"</p></body></html>"
     offsets = write_warc(warc, [Response(f"http://site.test/{i}", page) for i in range(4)])
@@ -51,7 +51,9 @@ def test_too_many_errors_exits_1_but_writes_everything(tmp_path):
     assert done.returncode == 1
     assert "in 4 = kept 3 + removed 0 + errors 1" in done.stdout
     assert "FAILED: error fraction 0.2500" in done.stdout
-    assert (out / "report.json").is_file() and list((out / "errors").glob("*.jsonl.gz"))
+    (staging,) = out.iterdir()  # the first run's outputs were cleared, nothing is published
+    assert staging.name.startswith("_incomplete-") and "NOT PUBLISHED" in done.stdout
+    assert (staging / "report.json").is_file() and list((staging / "errors").glob("*.jsonl.gz"))
 
 
 def test_steps_lists_registered_steps_with_defaults():
