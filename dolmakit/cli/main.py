@@ -58,6 +58,7 @@ def _add_command_groups() -> None:
     from dolmakit.cli.decontaminate import decontaminate
     from dolmakit.cli.lm import lm
     from dolmakit.cli.mix import mix
+    from dolmakit.cli.tag import tag
     from dolmakit.cli.tokens import tokenizer
     from dolmakit.cli.train import train
 
@@ -66,6 +67,7 @@ def _add_command_groups() -> None:
     cli.add_command(decontaminate)
     cli.add_command(tokenizer)
     cli.add_command(mix)
+    cli.add_command(tag)
     cli.add_command(train)
     cli.add_command(ablate)
 

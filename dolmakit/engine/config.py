@@ -122,7 +122,13 @@ def read_yaml(path: str | Path, overrides: list[str] = ()) -> Any:
 def resolve(data: Any, source: str) -> ResolvedPipeline:
     config = from_data(PipelineConfig, data, source=source, key="")
     _check_reader(config, source)
-    steps = [_build_step(spec, i, source) for i, spec in enumerate(config.steps)]
+    return ResolvedPipeline(config, build_steps(config.steps, source), source)
+
+
+def build_steps(specs: list[StepSpec], source: str) -> list[Step]:
+    """Every step of `specs` built (presets merged, settings typed and checked), names unique:
+    what `dolmakit run` and `dolmakit tag` resolve their `steps` with."""
+    steps = [_build_step(spec, i, source) for i, spec in enumerate(specs)]
     names = [step.name for step in steps]
     if duplicated := sorted({n for n in names if names.count(n) > 1} | ({"read"} & set(names))):
         raise ConfigError(
@@ -130,7 +136,7 @@ def resolve(data: Any, source: str) -> ResolvedPipeline:
             source=source,
             key="steps",
         )
-    return ResolvedPipeline(config, steps, source)
+    return steps
 
 
 def _named_reader(config: InputConfig) -> type[Reader] | None:

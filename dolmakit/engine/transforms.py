@@ -91,14 +91,15 @@ class StepsFn(CountingDoFn):
 
     def process(self, doc: Document) -> Iterator[Any]:
         for step, counters in zip(self.steps, self.counters, strict=True):
-            routed = route(_run(step, doc), counters)
+            routed = route(run_step(step, doc), counters)
             if routed is not doc:  # removed or failed: tagged for its output
                 yield routed
                 return
         yield doc
 
 
-def _run(step: Step, doc: Document) -> Any:
+def run_step(step: Step, doc: Document) -> Any:
+    """The step's result on the document, or the document's step_failed error."""
     try:
         return step.process(doc)
     except Exception as error:  # one bad document must not end the run

@@ -31,7 +31,7 @@ from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import WindowedValue
 
 from dolmakit.core.document import Document
-from dolmakit.io.files import lines, open_decompressed
+from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.jsonl import JsonlReader
 from dolmakit.io.readers import Item, register_reader
 from dolmakit.io.writers import json_line
@@ -211,31 +211,37 @@ class DolmaReader(JsonlReader):
     Options = DolmaOptions
 
     def read(self, path: str) -> Iterator[Item]:
-        attribute_files = self._attribute_files(path)
-        with ExitStack() as stack:
-            streams = {
-                name: lines(stack.enter_context(open_decompressed(file)))
-                for name, file in attribute_files.items()
-            }
-            yield from self.parse_lines(
-                path, lambda line, number: self._joined(line, path, number, streams)
-            )
-            for name, stream in streams.items():
-                if any(line.strip() for line in stream):
-                    yield self.error("bad_record", f"attributes/{name} has more lines than the "
-                                     "documents file", attribute_files[name])  # fmt: skip
+        names = self.options.attributes or None
+        for _, _, item in self.read_lines(path, attribute_files(path, names)):
+            if item is not None:
+                yield item
 
-    def _attribute_files(self, path: str) -> dict[str, str]:
-        root, marker, relative = path.rpartition(f"/{DOCUMENTS}/")
-        if not marker:
-            return {}
-        pattern = f"{root}/{ATTRIBUTES}/*/{relative}"
-        found = {}
-        for metadata in FileSystems.match([pattern])[0].metadata_list:
-            name = metadata.path[len(root) + len(ATTRIBUTES) + 2 :].split("/", 1)[0]
-            if not self.options.attributes or name in self.options.attributes:
-                found[name] = metadata.path
-        return dict(sorted(found.items()))
+    def read_lines(
+        self, path: str, files: dict[str, str]
+    ) -> Iterator[tuple[int | None, bytes, Item | None]]:
+        """(line number, line, record) for every line of the documents file in order, with the
+        attribute files `files` (folder -> path) joined: None for a blank line, an error for a
+        line that cannot be read or joined. `dolmakit tag` writes one line per entry with a
+        line number, so its files mirror the documents file line for line; the entries without
+        one (line None) come last: a damaged stream's corrupt_file, an attribute file's extra
+        lines."""
+        number = 0
+        with ExitStack() as stack:
+            streams = {name: lines(stack.enter_context(open_decompressed(file)))
+                       for name, file in files.items()}  # fmt: skip
+            try:
+                with open_decompressed(path) as stream:
+                    for number, line in enumerate(lines(stream), start=1):  # noqa: B007
+                        joined = self._joined(line, path, number, streams) if line.strip() else None
+                        yield number, line, joined
+            except DECOMPRESSION_ERRORS as error:
+                cause = f"{type(error).__name__}: {error} after line {number}"
+                yield None, b"", self.error("corrupt_file", cause, path, line=number)
+                return
+            for name, attributes in streams.items():
+                if any(line.strip() for line in attributes):
+                    yield None, b"", self.error("bad_record", f"attributes/{name} has more lines "
+                                                "than the documents file", files[name])  # fmt: skip
 
     def _joined(self, line: bytes, path: str, number: int, streams: dict) -> Item:
         item = self._parse(line, path, number)
@@ -249,6 +255,21 @@ class DolmaReader(JsonlReader):
                 return self.error("bad_record", cause, path, line=number)
             item.attributes.update(row.get("attributes") or {})
         return item
+
+
+def attribute_files(path: str, names: list[str] | None = None) -> dict[str, str]:
+    """The files attributes/<folder>/<rel> beside the documents file <root>/documents/<rel>,
+    by folder: those of the folders `names`, or of every folder (None). A path outside a
+    documents/ folder has none."""
+    root, marker, relative = path.rpartition(f"/{DOCUMENTS}/")
+    if not marker:
+        return {}
+    found = {}
+    for metadata in FileSystems.match([f"{root}/{ATTRIBUTES}/*/{relative}"])[0].metadata_list:
+        name = metadata.path[len(root) + len(ATTRIBUTES) + 2 :].split("/", 1)[0]
+        if names is None or name in names:
+            found[name] = metadata.path
+    return dict(sorted(found.items()))
 
 
 def _next_row(stream: Iterator[bytes]) -> dict | None:

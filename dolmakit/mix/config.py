@@ -27,16 +27,21 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 @dataclass
 class SourceSpec:
     name: str
-    # globs of Dolma JSONL outputs of a pipeline (out/<source>/documents/*.jsonl.gz)
+    # globs of Dolma JSONL outputs of a pipeline (out/<source>/documents/*.jsonl.gz); with
+    # `attributes`, the documents/ files of a Dolma dataset
     paths: list[str]
     # share of the mix's training tokens; give this or epochs, never both
     proportion: float | None = None
     # passes over the source's training tokens (1.5 = every document once, half of them twice)
     epochs: float | None = None
     # Dolma's mixer rules over attributes: a document is kept when it matches one of `include`
-    # (when any are given) and none of `exclude`
+    # (when any are given) and none of `exclude`; a rule over an attribute the document lacks
+    # does not match (Dolma's mixer: its JSONPath finds nothing, its jq gives null)
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    # attribute folders of a Dolma dataset (`paths` then name its documents/ files), joined to
+    # each document by line and id before the rules, as Dolma's mixer `attributes` are
+    attributes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -207,11 +207,12 @@ class ReadSourceFn(CountingDoFn):
 
     def setup(self) -> None:
         self.rules = {spec.name: SourceRules.of(spec) for spec in self.sources}
+        self.attributes = {spec.name: spec.attributes for spec in self.sources}
         self.counters = {spec.name: self.step_tally(spec.name) for spec in self.sources}
 
     def process(self, element: tuple[str, InputFile]) -> Iterator[Any]:
         name, file = element
-        for item in source_records(name, file, self.rules[name]):
+        for item in source_records(name, file, self.rules[name], self.attributes[name]):
             routed = route(item, self.counters[name])
             yield (name, item) if isinstance(item, Document) else routed  # tagged when not kept
 

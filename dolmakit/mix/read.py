@@ -1,7 +1,8 @@
 """A mix source read the one way both the mix's passes and the tokenizer sample read it: its files
-found by the engine's input expansion, each record read by the JSONL reader, and each document
-judged by the source's include/exclude rules (a removed document becomes a Removed record, so
-the mix routes and counts it as a run does).
+found by the engine's input expansion, each record read by the JSONL reader (or, for a source
+naming `attributes`, by the Dolma reader, which joins the named attributes/<folder>/ files by
+line and id), and each document judged by the source's include/exclude rules (a removed
+document becomes a Removed record, so the mix routes and counts it as a run does).
 """
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import dolmakit.io.jsonl  # noqa: F401  (registers the reader mix sources are read with)
+import dolmakit.io.dolma  # noqa: F401  (registers the readers mix sources are read with)
+import dolmakit.io.jsonl  # noqa: F401
 from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.expressions import compile_expression
+from dolmakit.io.dolma import DOCUMENTS, attribute_files
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.inputs import InputFile, expand_inputs
 from dolmakit.io.readers import READERS, ReadConfig
 from dolmakit.mix.config import ResolvedMix, SourceSpec
 
 FORMAT = "jsonl"  # mix sources are Dolma JSONL, the documents/ output of a pipeline
+JOINED = "dolma"  # ... with attribute folders joined, for a source that names them
 
 
 def expand_sources(mix: ResolvedMix) -> dict[str, list[InputFile]]:
@@ -27,16 +31,33 @@ def expand_sources(mix: ResolvedMix) -> dict[str, list[InputFile]]:
     files = {}
     for i, spec in enumerate(mix.config.sources):
         key = f"sources[{i}].paths"
+        fmt = JOINED if spec.attributes else FORMAT
         try:
-            found = expand_inputs(spec.paths, None, "", FORMAT, mix.source_file)
+            found = expand_inputs(spec.paths, None, "", fmt, mix.source_file)
         except ConfigError as error:
             raise ConfigError(f"source {spec.name!r}: {error.message}", source=mix.source_file,
                               key=key) from error  # fmt: skip
+        for file in found if spec.attributes else ():
+            _check_attributes(spec, file.path, f"sources[{i}]", mix.source_file)
         if not any(_has_a_line(file.path) for file in found):
             raise ConfigError(f"source {spec.name!r} is empty: its {len(found)} files hold no "
                               "documents", source=mix.source_file, key=key)  # fmt: skip
         files[spec.name] = found
     return files
+
+
+def _check_attributes(spec: SourceSpec, path: str, key: str, source: str) -> None:
+    """Every documents file of the source has a file in every folder it names (Dolma's mixer
+    stops at a missing one too), checked before any reading."""
+    if f"/{DOCUMENTS}/" not in path:
+        raise ConfigError(f"source {spec.name!r} names attributes, so its paths must be files "
+                          f"under a Dolma dataset's {DOCUMENTS}/ folder; got {path}",
+                          source=source, key=f"{key}.paths")  # fmt: skip
+    found = attribute_files(path, spec.attributes)
+    for name in spec.attributes:
+        if name not in found:
+            raise ConfigError(f"source {spec.name!r}: attributes/{name} has no file for {path}",
+                              source=source, key=f"{key}.attributes")  # fmt: skip
 
 
 def _has_a_line(path: str) -> bool:
@@ -74,12 +95,14 @@ class SourceRules:
 
 
 def source_records(
-    name: str, file: InputFile, rules: SourceRules
+    name: str, file: InputFile, rules: SourceRules, attributes: list[str] = ()
 ) -> Iterator[Document | Removed | ErrorRecord]:
-    """Every record of one file of source `name`: the documents its rules keep, Removed for
-    those they remove (the rule is the reason) and for the reader's own removals, and the
-    records the reader could not read as ErrorRecords."""
-    for item in READERS.get(file.format)(ReadConfig(), name, "").read(file.path):
+    """Every record of one file of source `name`, with the attribute folders `attributes`
+    joined: the documents its rules keep, Removed for those they remove (the rule is the
+    reason) and for the reader's own removals, and the records the reader could not read (or
+    join: an attributes line of another id) as ErrorRecords."""
+    config = ReadConfig(options={"attributes": list(attributes)}) if attributes else ReadConfig()
+    for item in READERS.get(file.format)(config, name, "").read(file.path):
         if isinstance(item, Document) and (reason := rules.verdict(item)):
             yield Removed(item, name, reason)
         else:

@@ -46,7 +46,7 @@ def _documents(config: MixConfig, spec: SourceSpec, files: list[InputFile]) -> I
     left out."""
     rules = SourceRules.of(spec)
     for file in files:
-        for item in source_records(spec.name, file, rules):
+        for item in source_records(spec.name, file, rules, spec.attributes):
             if isinstance(item, ErrorRecord):  # the mix itself writes these to its errors/
                 LOG.warning("tokenizer sample: skipped %s: %s", item.location, item.cause)
             elif isinstance(item, Document) and not is_held_out(

@@ -81,3 +81,15 @@ def test_files_are_found_relative_to_the_working_directory(tmp_path: Path):
         capture_output=True, text=True, cwd=REPO,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def test_tag_refuses_a_filter_step_with_exit_2(tmp_path):
+    tag = tmp_path / "tag.yaml"
+    tag.write_text(
+        "name: t\ndataset: " + str(tmp_path / "ds") + "\n"
+        "steps: [{type: filter, config: {remove_if: {short: 'x__n < 1'}}}]\n"
+    )
+    done = dolmakit("tag", str(tag))
+    assert done.returncode == 2
+    assert "steps[0].type: step 'filter' (filter) is a filter (it removes)" in done.stderr
+    assert not (tmp_path / "ds").exists()

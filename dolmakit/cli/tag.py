@@ -1,0 +1,34 @@
+"""`dolmakit tag TAG.yaml`: run taggers over an existing Dolma dataset, writing only their
+attributes/<step>/ folders."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from dolmakit.core.logs import configure as configure_logging
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("tag_file", type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a value, e.g. --set steps.pii_v1.config.kinds=[email] "
+                   "(repeatable).")  # fmt: skip
+@click.option("--dataset", help="The Dolma dataset's root (local, gs://, s3://); same as "
+              "--set dataset=...")  # fmt: skip
+@click.option("--quiet", is_flag=True, help="Only print the summary.")
+@click.pass_context
+def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: str | None,
+        quiet: bool) -> None:  # fmt: skip
+    """Tag the Dolma dataset TAG_FILE (YAML) names: each documents file gets one file per
+    tagger under attributes/<step>/, line for line; documents/ and other folders stay as they
+    are. Other options pass through to Beam, e.g. --runner DataflowRunner."""
+    from dolmakit.engine.tag import run_tag
+
+    configure_logging(quiet)
+    settings = list(overrides) + ([f"dataset={dataset}"] if dataset else [])
+    summary = run_tag(tag_file, settings, list(ctx.args))
+    click.echo(summary.text)
+    if not summary.ok:
+        sys.exit(1)
