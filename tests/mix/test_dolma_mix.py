@@ -71,8 +71,16 @@ def mix(tmp_path: Path, dataset: Path, **source) -> str:
     spec = {"name": "web", "paths": [str(dataset / "documents" / "*.jsonl.gz")], "epochs": 1.0,
             "include": INCLUDE, "exclude": EXCLUDE,
             "attributes": ["text_stats_v1", "url_filter_v1"], **source}  # fmt: skip
-    return str(write_mix(tmp_path / "mix.yaml", name="m", tokenizer="whitespace",
-                         output=str(tmp_path / "out"), sources=[spec], run={"workers": 1}))
+    return str(
+        write_mix(
+            tmp_path / "mix.yaml",
+            name="m",
+            tokenizer="whitespace",
+            output=str(tmp_path / "out"),
+            sources=[spec],
+            run={"workers": 1},
+        )
+    )
 
 
 def train_ids(out: Path) -> list[str]:
