@@ -27,6 +27,7 @@ from dolmakit.io.inputs import InputFile
 LOG = logging.getLogger("dolmakit")
 LOCAL = "local"
 INCOMPLETE = "_incomplete-"  # the name a run's staging folder starts with
+TAG_REPORTS = "_tag"  # under a dataset: `dolmakit tag` runs' reports, errors and configs
 
 
 def new_pipeline(beam_args: Iterable[str], runner: str, workers: int) -> tuple[beam.Pipeline, str]:

@@ -12,6 +12,7 @@ from apache_beam.options.pipeline_options import TestOptions
 
 from dolmakit.engine.config import ResolvedPipeline, load_pipeline
 from dolmakit.engine.launch import (
+    TAG_REPORTS,
     clear_outputs,
     promote,
     run_to_end,
@@ -25,7 +26,8 @@ from dolmakit.report.build import build_report, counters_of, write_atomically, w
 LOG = logging.getLogger("dolmakit")
 # what a run writes under output.path and a new run replaces; report.json comes last
 _PUBLISHED = ("documents", "attributes", "removed", "errors", "config.yaml")
-_OUTPUTS = (*_PUBLISHED, "report.json", "report.html")
+# a new run's documents make the reports of earlier `dolmakit tag` runs over them stale
+_OUTPUTS = (*_PUBLISHED, "report.json", "report.html", TAG_REPORTS)
 
 
 @dataclass

@@ -39,6 +39,7 @@ from dolmakit.core.schema import from_data, to_data
 from dolmakit.core.steps import CollectionStep, Step, Tagger
 from dolmakit.engine.config import RunConfig, StepSpec, build_steps, read_yaml
 from dolmakit.engine.launch import (
+    TAG_REPORTS,
     clear_outputs,
     new_pipeline,
     promote,
@@ -87,7 +88,8 @@ class ResolvedTag:
 
     @property
     def report_root(self) -> str:
-        return absolute((self.config.report or f"{self.root}/_tag/{self.config.name}").rstrip("/"))
+        default = f"{self.root}/{TAG_REPORTS}/{self.config.name}"
+        return absolute((self.config.report or default).rstrip("/"))
 
     def to_data(self) -> dict[str, Any]:
         data = to_data(self.config)

@@ -142,8 +142,11 @@ def test_a_rerun_replaces_the_previous_outputs(tmp_path):
     stale = tmp_path / "documents" / "part-00007-of-00009.jsonl.gz"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
+    tag_report = tmp_path / "_tag" / "quality" / "report.json"  # of a dolmakit tag run
+    tag_report.parent.mkdir(parents=True)
+    tag_report.write_text("{}")
     run(tmp_path, "run.workers=1")
-    assert not stale.exists()
+    assert not stale.exists() and not (tmp_path / "_tag").exists()
 
 
 def test_every_shared_capture_through_the_pipeline(shared_warc_dir, tmp_path):
