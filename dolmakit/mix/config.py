@@ -60,6 +60,8 @@ class MixConfig:
     held_out_fraction: float = 0.0
     # no source may be repeated more often than this
     max_epochs: float = 10.0
+    # a shard file's most tokens; a worker sorts at most 2**25 tokens at once (plan.py's
+    # MAX_GROUP_TOKENS), so above that each worker's group writes shards of about that size
     max_tokens_per_shard: int = 100_000_000
     run: RunConfig = field(default_factory=RunConfig)
 

@@ -143,7 +143,13 @@ def best_cut(buckets: dict[int, int], target: float) -> tuple[int, int]:
     return best, best_tokens
 
 
+# the most tokens one group holds: a worker sorts a whole group in memory (~2 bytes a token
+# plus ~150 bytes a document), so this, not max_tokens_per_shard, bounds a worker's memory
+MAX_GROUP_TOKENS = 1 << 25
+
+
 def shard_groups(tokens: float, max_tokens_per_shard: int) -> int:
     """Groups that documents are spread over by hash, each sorted and written by one worker:
-    about one shard's worth each, so a group fits in a worker's memory."""
-    return max(1, math.ceil(tokens / max_tokens_per_shard))
+    about one shard's worth each, and never more than MAX_GROUP_TOKENS, so a group fits in a
+    worker's memory whatever max_tokens_per_shard is (a group then writes smaller shards)."""
+    return max(1, math.ceil(tokens / min(max_tokens_per_shard, MAX_GROUP_TOKENS)))

@@ -159,3 +159,13 @@ def test_llama_table_is_realized_on_a_million_tokens():
         assert planned == pytest.approx(epochs, rel=0.05)  # sizes are LLaMA's, to a document
         assert abs(realized[name] / total - proportion) < 0.005, name
         assert realized[name] / counts[name].train_tokens == pytest.approx(planned, rel=0.02), name
+
+
+def test_a_group_never_outgrows_a_workers_memory():
+    from dolmakit.mix.plan import MAX_GROUP_TOKENS, shard_groups
+
+    assert shard_groups(1_000_000, 300_000) == 4  # about one shard each
+    assert shard_groups(0, 300_000) == 1
+    # a shard cap above the group cap: groups stay at MAX_GROUP_TOKENS (2**25) tokens
+    assert shard_groups(10 * MAX_GROUP_TOKENS, 1 << 32) == 10
+    assert shard_groups(10 * MAX_GROUP_TOKENS + 1, 1 << 32) == 11
