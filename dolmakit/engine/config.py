@@ -93,12 +93,17 @@ class ResolvedPipeline:
         if reader := _named_reader(self.config.input):  # the options with their defaults
             options = reader.parse_options(self.config.read.options, self.source_file)
             data["read"]["options"] = to_data(options)
-        data["steps"] = [
-            {"type": step.type_name, "name": step.name, "preset": spec.preset,
-             "config": to_data(step.config)}
-            for spec, step in zip(self.config.steps, self.steps, strict=True)
-        ]  # fmt: skip
+        data["steps"] = steps_data(self.config.steps, self.steps)
         return data
+
+
+def steps_data(specs: list[StepSpec], steps: list) -> list[dict[str, Any]]:
+    """The resolved steps as data: each one's type, name, preset and full typed config."""
+    return [
+        {"type": step.type_name, "name": step.name, "preset": spec.preset,
+         "config": to_data(step.config)}
+        for spec, step in zip(specs, steps, strict=True)
+    ]  # fmt: skip
 
 
 def load_pipeline(path: str | Path, overrides: list[str] = ()) -> ResolvedPipeline:

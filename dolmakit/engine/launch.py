@@ -105,13 +105,17 @@ def promote(staging: str, root: str, names: Iterable[str]) -> None:
         source, target = f"{staging}/{name}", f"{root}/{name}"
         if not FileSystems.exists(source):
             continue
-        if "://" not in source or not FileSystems.match([f"{source}/**"])[0].metadata_list:
+        files = [] if "://" not in source else _files_under(source)
+        if not files:  # a local file or folder, or an object
             FileSystems.rename([source], [target])
-            continue
-        files = [meta.path for meta in FileSystems.match([f"{source}/**"])[0].metadata_list]
-        FileSystems.rename(files, [target + path[len(source) :] for path in files])
+        else:
+            FileSystems.rename(files, [target + path[len(source) :] for path in files])
     if FileSystems.exists(staging):
         FileSystems.delete([staging])
+
+
+def _files_under(prefix: str) -> list[str]:
+    return [meta.path for meta in FileSystems.match([f"{prefix}/**"])[0].metadata_list]
 
 
 def _child_of(root: str, path: str) -> str:

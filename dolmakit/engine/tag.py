@@ -37,7 +37,7 @@ from dolmakit.core.errors import ConfigError
 from dolmakit.core.routing import ERRORS, KEPT, CountingDoFn, route
 from dolmakit.core.schema import from_data, to_data
 from dolmakit.core.steps import CollectionStep, Step, Tagger
-from dolmakit.engine.config import RunConfig, StepSpec, build_steps, read_yaml
+from dolmakit.engine.config import RunConfig, StepSpec, build_steps, read_yaml, steps_data
 from dolmakit.engine.launch import (
     TAG_REPORTS,
     clear_outputs,
@@ -93,11 +93,7 @@ class ResolvedTag:
 
     def to_data(self) -> dict[str, Any]:
         data = to_data(self.config)
-        data["steps"] = [
-            {"type": step.type_name, "name": step.name, "preset": spec.preset,
-             "config": to_data(step.config)}
-            for spec, step in zip(self.config.steps, self.steps, strict=True)
-        ]  # fmt: skip
+        data["steps"] = steps_data(self.config.steps, self.steps)
         return data
 
 

@@ -1,25 +1,14 @@
 """pii_mask_v1: masking the pii_v1 spans, moving every other span, and removing documents with too
 many."""
 
-from pathlib import Path
-
 import pytest
 from taggers.presets import filter_preset
+from text.test_pii_kinds import PII_PAGE, found
 
 from dolmakit.core.document import Document, Removed
 from dolmakit.filters.pii_mask import PiiMask, PiiMaskConfig
 from dolmakit.taggers.pii import PiiConfig, PiiTagger
-from dolmakit.text.pii_kinds import KINDS, PiiDetector
-
-REPO = Path(__file__).resolve().parents[2]
-PII_PAGE = REPO / "samples" / "commoncrawl" / "pages" / "en-pii-bakery-contact.md"
-DETECTOR = PiiDetector()
-
-
-def found(text: str, kind: str | None = None) -> list[str]:
-    spans = DETECTOR.find(text)
-    kinds = [kind] if kind else list(spans)
-    return [text[s:e] for k in kinds for s, e, _ in spans[k]]
+from dolmakit.text.pii_kinds import KINDS
 
 
 def doc(text: str) -> Document:
