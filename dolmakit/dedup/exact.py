@@ -1,9 +1,11 @@
 """Exact document dedup: one document per hash of its (normalized) text.
 
-Documents are grouped by a 128-bit hash with one GroupByKey; in each group the first by
-(created, id) is kept, so the result is the same for any worker count or input order, and each
-other one is removed as `exact_duplicate` with the kept id in `metadata.duplicate_of`. Memory per
-group is one order key, whatever its size: 5,000 copies cost no more than two.
+Documents are grouped by a 128-bit hash of their text with one GroupByKey, each as its node key
+and packed bytes (dolmakit.dedup.keys): the one time this step moves documents. In each group
+the first by (created, id) is kept, so the result is the same for any worker count or input
+order, and each other one is removed as `exact_duplicate` with the kept id in
+`metadata.duplicate_of`. Memory per group is one node key, whatever its size: 5,000 copies cost
+no more than two.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import apache_beam as beam
 from dolmakit.core.document import Document, Removed
 from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.core.steps import CollectionStep, register_step
+from dolmakit.dedup.keys import keyed_packed, node_id, unpack
+
+Member = tuple[bytes, bytes]  # (node key, packed document)
 
 
 @dataclass
@@ -43,11 +48,6 @@ def text_key(text: str, normalize: bool) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def order_key(doc: Document) -> tuple[str, str]:
-    """The deterministic order that decides which copy is kept: earliest created, then id."""
-    return (doc.created or "\uffff", doc.id)  # documents without a date come last
-
-
 class _ExactDedup(beam.PTransform):
     def __init__(self, step_name: str, normalize: bool):
         super().__init__()
@@ -57,7 +57,8 @@ class _ExactDedup(beam.PTransform):
         normalize = self.normalize
         return (
             docs
-            | "Key by text hash" >> beam.Map(lambda doc: (text_key(doc.text, normalize), doc))
+            | "Key by text hash"
+            >> beam.Map(lambda doc: (text_key(doc.text, normalize), keyed_packed(doc)))
             | "Group identical texts" >> beam.GroupByKey()
             | "Keep the first"
             >> beam.ParDo(_KeepFirstFn(self.step_name)).with_outputs(REMOVED, ERRORS, main=KEPT)
@@ -71,23 +72,24 @@ class _KeepFirstFn(CountingDoFn):
     def setup(self) -> None:
         self.counters = self.step_tally(self.step_name)
 
-    def process(self, group: tuple[bytes, Iterable[Document]]) -> Iterator[Any]:
+    def process(self, group: tuple[bytes, Iterable[Member]]) -> Iterator[Any]:
         for item in keep_first(group[1], self.step_name):
             yield route(item, self.counters)
 
 
-def keep_first(docs: Iterable[Document], step_name: str) -> Iterator[Document | Removed]:
-    """Yields every document of a group of duplicates once: the first kept, the rest removed
-    pointing at it. Two passes over the group (Beam's grouped values can be re-read), so that
-    memory holds one order key, never the group."""
-    first = min((order_key(doc) for doc in docs), default=None)
+def keep_first(members: Iterable[Member], step_name: str) -> Iterator[Document | Removed]:
+    """Yields every document of a group of duplicates once: the first by node key kept, the rest
+    removed pointing at it. Two passes over the group (Beam's grouped values can be re-read), so
+    that memory holds one node key and one document, never the group."""
+    first = min((node for node, _ in members), default=None)
     kept = False
-    for doc in docs:
-        if not kept and order_key(doc) == first:
-            kept = True  # the same (created, id) twice: the second copy is a duplicate too
+    for node, packed in members:
+        doc = unpack(packed)
+        if not kept and node == first:
+            kept = True  # the same document twice: the second copy is a duplicate too
             yield doc
         else:
-            yield _duplicate(doc, first[1], step_name)
+            yield _duplicate(doc, node_id(first), step_name)
 
 
 def _duplicate(doc: Document, kept_id: str, step_name: str) -> Removed:

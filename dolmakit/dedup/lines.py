@@ -4,7 +4,8 @@ Lines are compared after CCNet's normalize_for_dedup (lowercase, digits to 0, pu
 removed). The shape is C4's (its released code does line dedup in Beam): every line occurrence is
 keyed by its hash, one GroupByKey finds each line's first occurrence in a deterministic document
 order, every later occurrence becomes a (document, line) to drop, and a CoGroupByKey brings the
-drops back to their documents. The scope is the whole run, or groups of input shards as CCNet
+drops back to their documents: lines travel as 8-byte hashes and node keys, documents only in that
+join, packed (dolmakit.dedup.keys). The scope is the whole run, or groups of input shards as CCNet
 deduplicated within groups of files. Documents left too short are removed with a reason.
 """
 
@@ -20,11 +21,10 @@ import apache_beam as beam
 from dolmakit.core.document import Document, Removed
 from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.core.steps import CollectionStep, register_step
-from dolmakit.dedup.exact import order_key
+from dolmakit.dedup.keys import keyed_packed, node_key, unpack
 from dolmakit.text.normalize import normalize_for_dedup
 
-DocKey = tuple[str, str, str]  # (created, id, text digest): unique even if ids repeat
-Occurrence = tuple[DocKey, int]  # (document, line index)
+Occurrence = tuple[bytes, int]  # (document's node key, line index)
 
 
 @dataclass
@@ -48,17 +48,12 @@ class LineDedup(CollectionStep):
         return _LineDedup(self.name, self.config)
 
 
-def doc_key(doc: Document) -> DocKey:
-    digest = hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-    return (*order_key(doc), digest)
-
-
 def line_occurrences(doc: Document, config: LineDedupConfig) -> Iterator[tuple[bytes, Occurrence]]:
     """(line hash, (document, line index)) for every line with text left after normalizing."""
     scope = b""
     if config.scope == "shard_groups":
         scope = b"%d:" % (int(doc.metadata.get("input_shard", 0)) // max(config.group_size, 1))
-    key = doc_key(doc)
+    key = node_key(doc)
     for index, line in enumerate(doc.text.split("\n")):
         if normalized := normalize_for_dedup(line):
             digest = hashlib.blake2b(scope + normalized.encode("utf-8", "surrogatepass"),
@@ -80,7 +75,7 @@ class _LineDedup(beam.PTransform):
 
     def expand(self, docs: beam.PCollection) -> Any:
         config = self.config
-        keyed = docs | "Key documents" >> beam.Map(lambda doc: (doc_key(doc), doc))
+        keyed = docs | "Pack documents" >> beam.Map(keyed_packed)
         drops = (
             docs
             | "Hash lines" >> beam.FlatMap(line_occurrences, config)
@@ -105,10 +100,10 @@ class _RemoveLinesFn(CountingDoFn):
         self.counters = self.step_tally(self.step_name)
         self.stats = self.tally(self.step_name)
 
-    def process(self, joined: tuple[DocKey, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+    def process(self, joined: tuple[bytes, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         drop = set(joined[1]["drop"])
-        for doc in joined[1]["doc"]:
-            yield route(self._without(doc, drop), self.counters)
+        for packed in joined[1]["doc"]:
+            yield route(self._without(unpack(packed), drop), self.counters)
 
     def _without(self, doc: Document, drop: set[int]) -> Document | Removed:
         if not drop:

@@ -9,7 +9,9 @@
 4. Connected components (dolmakit.dedup.components) label every document of a cluster with
    its smallest member: the earliest created, then smallest id. That one is kept; the others are
    removed as `near_duplicate` with `metadata.duplicate_of`.
-No step gathers the signatures, edges or labels of the run in one process.
+No step gathers the signatures, edges or labels of the run in one process. Everything up to the
+last join moves node keys, band keys and edges; documents move once, packed, into the join with
+their labels (dolmakit.dedup.keys).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dolmakit.core.histograms import counter_name, register_histogram
 from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
 from dolmakit.core.steps import CollectionStep, register_step
 from dolmakit.dedup.components import ConnectedComponents
-from dolmakit.dedup.lines import DocKey, doc_key
+from dolmakit.dedup.keys import keyed_packed, node_id, node_key, unpack
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher, band_keys, estimated_jaccard
 
 SIGN_BATCH = 256  # documents hashed together
@@ -66,19 +68,19 @@ class _MinHashDedup(beam.PTransform):
 
     def expand(self, docs: beam.PCollection) -> Any:
         name, config = self.step_name, self.config
-        keyed = docs | "Key documents" >> beam.Map(lambda doc: (doc_key(doc), doc))
-        signed = keyed | "Signatures" >> beam.ParDo(_SignFn(config.minhash, name))
-        threshold = config.minhash.threshold if config.verify else None
-        edges = (
-            signed
-            | "Band keys" >> beam.FlatMap(_band_entries, self.bands, self.rows, config.verify)
-            | "Group by band" >> beam.GroupByKey()
-            | "Candidate edges" >> beam.FlatMap(bucket_edges, threshold)
-        )
+        packed = docs | "Pack documents" >> beam.Map(keyed_packed)
+        signed = docs | "Signatures" >> beam.ParDo(_SignFn(config.minhash, name))
+        if config.verify:  # members carry their signatures to be compared
+            entries = signed | "Band keys" >> beam.FlatMap(_band_entries, self.bands, self.rows)
+            to_edges = beam.FlatMap(verified_edges, config.minhash.threshold)
+        else:  # members are node keys alone
+            entries = signed | "Band keys" >> beam.FlatMap(_band_nodes, self.bands, self.rows)
+            to_edges = beam.FlatMap(bucket_edges)
+        edges = entries | "Group by band" >> beam.GroupByKey() | "Candidate edges" >> to_edges
         labels = edges | "Components" >> ConnectedComponents(config.max_rounds, name)
         _ = labels | "Cluster sizes" >> _ClusterSizes(name)
         return (
-            {"doc": keyed, "label": labels}
+            {"doc": packed, "label": labels}
             | "Join labels" >> beam.CoGroupByKey()
             | "Keep one per cluster"
             >> beam.ParDo(_ResolveFn(name)).with_outputs(REMOVED, ERRORS, main=KEPT)
@@ -100,12 +102,12 @@ class _SignFn(CountingDoFn):
         self.stats = self.tally(self.step_name)
 
     def start_bundle(self) -> None:
-        self.keys: list[DocKey] = []
+        self.keys: list[bytes] = []
         self.texts: list[str] = []
 
-    def process(self, keyed: tuple[DocKey, Document]) -> Iterator[tuple[DocKey, Any]]:
-        self.keys.append(keyed[0])
-        self.texts.append(keyed[1].text)
+    def process(self, doc: Document) -> Iterator[tuple[bytes, Any]]:
+        self.keys.append(node_key(doc))
+        self.texts.append(doc.text)
         if len(self.keys) >= SIGN_BATCH:
             yield from self._sign()
 
@@ -114,7 +116,7 @@ class _SignFn(CountingDoFn):
             yield GlobalWindows.windowed_value(signed)
         super().finish_bundle()
 
-    def _sign(self) -> Iterator[tuple[DocKey, Any]]:
+    def _sign(self) -> Iterator[tuple[bytes, Any]]:
         signatures = self.hasher.signatures(self.texts)
         for key, signature in zip(self.keys, signatures, strict=True):
             if signature is None:
@@ -124,23 +126,34 @@ class _SignFn(CountingDoFn):
         self.keys, self.texts = [], []
 
 
-def _band_entries(signed: tuple[DocKey, Any], bands: int, rows: int, verify: bool) -> Iterator:
-    key, signature = signed
-    value = (key, signature) if verify else (key, None)
+def _band_nodes(signed: tuple[bytes, Any], bands: int, rows: int) -> Iterator[tuple[bytes, bytes]]:
+    node, signature = signed
     for band_key in band_keys(signature, bands, rows):
-        yield band_key, value
+        yield band_key, node
 
 
-def bucket_edges(bucket: tuple[bytes, Iterable[tuple]], threshold: float | None) -> Iterator:
-    """Edges from the bucket's smallest document to each other one (two passes over it);
-    with a threshold, only those whose estimated Jaccard reaches it."""
+def _band_entries(signed: tuple[bytes, Any], bands: int, rows: int) -> Iterator:
+    for band_key in band_keys(signed[1], bands, rows):
+        yield band_key, signed
+
+
+def bucket_edges(bucket: tuple[bytes, Iterable[bytes]]) -> Iterator[tuple[bytes, bytes]]:
+    """Edges from the bucket's smallest node to each other one (two passes over it)."""
+    nodes = bucket[1]
+    first = min(nodes)
+    for node in nodes:
+        if node != first:
+            yield first, node
+
+
+def verified_edges(bucket: tuple[bytes, Iterable[tuple]], threshold: float) -> Iterator:
+    """bucket_edges for members (node, signature), keeping only the edges whose estimated
+    Jaccard reaches the threshold."""
     members = bucket[1]
-    first_key, first_signature = min(members, key=lambda member: member[0])
-    for key, signature in members:
-        if key == first_key:
-            continue
-        if threshold is None or estimated_jaccard(first_signature, signature) >= threshold:
-            yield first_key, key
+    first, first_signature = min(members, key=lambda member: member[0])
+    for node, signature in members:
+        if node != first and estimated_jaccard(first_signature, signature) >= threshold:
+            yield first, node
 
 
 class _ClusterSizes(beam.PTransform):
@@ -165,7 +178,7 @@ class _CountClusterFn(CountingDoFn):
         self.counters = self.tally("")
         self.stats = self.tally(self.step_name)
 
-    def process(self, cluster: tuple[DocKey, int]) -> Iterator[None]:
+    def process(self, cluster: tuple[bytes, int]) -> Iterator[None]:
         self.counters.inc(counter_name(CLUSTER_SIZES, self.step_name, cluster[1]))
         self.stats.inc("clusters")
         return iter(())
@@ -178,14 +191,16 @@ class _ResolveFn(CountingDoFn):
     def setup(self) -> None:
         self.counters = self.step_tally(self.step_name)
 
-    def process(self, joined: tuple[DocKey, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+    def process(self, joined: tuple[bytes, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         key, groups = joined
         root = next(iter(groups["label"]), key)
-        for doc in groups["doc"]:
-            yield route(self._resolve(doc, key, root), self.counters)
+        for copy, packed in enumerate(groups["doc"]):
+            # the same document twice (same created, id and text): its second copy is a duplicate
+            kept = root == key and copy == 0
+            yield route(self._resolve(unpack(packed), kept, root), self.counters)
 
-    def _resolve(self, doc: Document, key: DocKey, root: DocKey) -> Document | Removed:
-        if root == key:
+    def _resolve(self, doc: Document, kept: bool, root: bytes) -> Document | Removed:
+        if kept:
             return doc
-        doc.metadata["duplicate_of"] = root[1]
+        doc.metadata["duplicate_of"] = node_id(root)
         return Removed(doc, self.step_name, "near_duplicate")

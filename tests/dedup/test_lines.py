@@ -11,10 +11,10 @@ def test_line_occurrences_skip_lines_empty_after_normalizing():
 
 
 def test_later_occurrences_keep_the_first():
-    occurrences = [(("b", "2", "x"), 3), (("a", "1", "y"), 7), (("a", "1", "y"), 2)]
+    occurrences = [(b"b\x002\x00x", 3), (b"a\x001\x00y", 7), (b"a\x001\x00y", 2)]
     assert sorted(later_occurrences((b"k", occurrences))) == [
-        (("a", "1", "y"), 7),
-        (("b", "2", "x"), 3),
+        (b"a\x001\x00y", 7),
+        (b"b\x002\x00x", 3),
     ]
 
 

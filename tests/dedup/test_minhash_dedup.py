@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from dedup.dedup_helpers import doc, run_step
-from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig, bucket_edges
+from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig, bucket_edges, verified_edges
 from dolmakit.dedup.signatures import MinHashConfig, estimated_jaccard
 
 WORDS = (  # noqa: SIM905  (prose reads better as a string)
@@ -56,13 +56,10 @@ def test_transitive_chain_ends_in_one_cluster():
 def test_verification_drops_candidates_below_the_threshold():
     base = article(9)
     far = edited(base, 120, 10)  # shares some bands by chance at most
-    edges = list(
-        bucket_edges((b"k", [(("", "a", ""), _sig(base)), (("", "b", ""), _sig(far))]), 0.8)
-    )
-    assert edges == []
-    assert list(bucket_edges((b"k", [(("", "a", ""), None), (("", "b", ""), None)]), None)) == [
-        (("", "a", ""), ("", "b", ""))
-    ]
+    near = edited(base, 3, 10)
+    members = [(b"b", _sig(far)), (b"a", _sig(base)), (b"c", _sig(near))]
+    assert list(verified_edges((b"k", members), 0.8)) == [(b"a", b"c")]
+    assert list(bucket_edges((b"k", [b"b", b"a", b"c"]))) == [(b"a", b"b"), (b"a", b"c")]
 
 
 def _sig(text):
@@ -82,3 +79,10 @@ def test_empty_and_too_short_documents_pass_through():
     docs = [doc("e", ""), doc("s", "only four words here"), doc("t", "only four words here")]
     run_step(step(), docs, kept=[("e", ""), ("s", "only four words here"),
                                  ("t", "only four words here")], removed=[])  # fmt: skip
+
+
+def test_the_same_record_twice_keeps_one_copy():
+    text = article(12)
+    docs = [doc("same", text), doc("same", text), doc("other", article(13))]
+    run_step(step(), docs, kept=[("same", text), ("other", article(13))],
+             removed=[("same", "near_duplicate", "same")])  # fmt: skip
