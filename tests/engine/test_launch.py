@@ -3,6 +3,7 @@ clearing the previous run's outputs, and the input's size."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import apache_beam as beam
@@ -11,6 +12,7 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 from apache_beam.runners.runner import PipelineState
 from helpers import SCHEME
 
+import dolmakit.engine.builtins  # noqa: F401  (the readers register on import: jsonl for expand_inputs)
 from dolmakit.core.errors import ConfigError, FatalError
 from dolmakit.engine.launch import (
     INCOMPLETE,
@@ -149,3 +151,12 @@ def test_staging_folders_are_new_and_found_again_later(tmp_path):
     stage_a_run(Path(first))
     (tmp_path / "documents").mkdir()
     assert stale_staging(str(tmp_path)) == [first]
+
+
+def test_local_workers_inherit_two_malloc_arenas_unless_set(monkeypatch):
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    choose_runner(PipelineOptions([]), "local", 2)
+    assert os.environ["MALLOC_ARENA_MAX"] == "2"
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    choose_runner(PipelineOptions([]), "local", 2)
+    assert os.environ["MALLOC_ARENA_MAX"] == "4"
