@@ -75,6 +75,26 @@ class Tagger(Step):
 
 STEPS: Registry[type[StepBase]] = Registry("step type")
 
+# (earlier step type, later step type) -> a CollectionStep running the two as one stage, for
+# collection steps that give the same result with fewer shuffles together than apart
+FUSIONS: dict[tuple[type, type], type] = {}
+
+
+def register_fusion(first: type, second: type):
+    """Class decorator: `cls(first_step, second_step)` replaces the two when they are adjacent."""
+
+    def add(cls: type) -> type:
+        FUSIONS[(first, second)] = cls
+        return cls
+
+    return add
+
+
+def fused(first: StepBase, second: StepBase) -> CollectionStep | None:
+    """The one stage that replaces two adjacent steps, or None when they do not fuse."""
+    fusion = FUSIONS.get((type(first), type(second)))
+    return fusion(first, second) if fusion else None
+
 
 def register_step(cls: type[StepBase]) -> type[StepBase]:
     """Class decorator: registers a step under its `type_name`."""

@@ -89,9 +89,9 @@ def keep_first(members: Iterable[Member], step_name: str) -> Iterator[Document |
             kept = True  # the same document twice: the second copy is a duplicate too
             yield doc
         else:
-            yield _duplicate(doc, node_id(first), step_name)
+            yield duplicate(doc, node_id(first), step_name)
 
 
-def _duplicate(doc: Document, kept_id: str, step_name: str) -> Removed:
+def duplicate(doc: Document, kept_id: str, step_name: str) -> Removed:
     doc.metadata["duplicate_of"] = kept_id
     return Removed(doc, step_name, "exact_duplicate")

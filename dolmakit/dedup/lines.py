@@ -103,17 +103,22 @@ class _RemoveLinesFn(CountingDoFn):
     def process(self, joined: tuple[bytes, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         drop = set(joined[1]["drop"])
         for packed in joined[1]["doc"]:
-            yield route(self._without(unpack(packed), drop), self.counters)
+            item = without_lines(unpack(packed), drop, self.step_name, self.min_chars, self.stats)
+            yield route(item, self.counters)
 
-    def _without(self, doc: Document, drop: set[int]) -> Document | Removed:
-        if not drop:
-            return doc
-        lines = doc.text.split("\n")
-        kept = [line for index, line in enumerate(lines) if index not in drop]
-        self.stats.inc("lines_removed", len(lines) - len(kept))
-        self.stats.inc("chars_removed", sum(len(lines[index]) for index in drop))
-        doc.text = "\n".join(kept).strip()
-        doc.metadata["line_dedup_removed_lines"] = len(lines) - len(kept)
-        if len(doc.text) < self.min_chars:
-            return Removed(doc, self.step_name, "line_dedup_too_short")
+
+def without_lines(
+    doc: Document, drop: set[int], step_name: str, min_chars: int, stats: Any
+) -> Document | Removed:
+    """The document without the lines at `drop`; removed if fewer than min_chars are left."""
+    if not drop:
         return doc
+    lines = doc.text.split("\n")
+    kept = [line for index, line in enumerate(lines) if index not in drop]
+    stats.inc("lines_removed", len(lines) - len(kept))
+    stats.inc("chars_removed", sum(len(lines[index]) for index in drop))
+    doc.text = "\n".join(kept).strip()
+    doc.metadata["line_dedup_removed_lines"] = len(lines) - len(kept)
+    if len(doc.text) < min_chars:
+        return Removed(doc, step_name, "line_dedup_too_short")
+    return doc

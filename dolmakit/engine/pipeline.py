@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import apache_beam as beam
 
 from dolmakit.core.routing import ERRORS, REMOVED
-from dolmakit.core.steps import CollectionStep
+from dolmakit.core.steps import CollectionStep, fused
 from dolmakit.engine.config import OutputConfig, ResolvedPipeline
 from dolmakit.engine.launch import input_bytes, new_pipeline
 from dolmakit.engine.transforms import ApplySteps, MeasureLengths, ReadDocuments
@@ -71,10 +71,14 @@ def build(
 
 
 def _stages(steps: list) -> list:
-    """Runs of consecutive per-document steps (one DoFn each) and collection steps alone."""
+    """Runs of consecutive per-document steps (one DoFn each) and collection steps alone, or
+    fused with the collection step before them where a fusion is registered (one shuffle of
+    documents for two steps)."""
     stages: list = []
     for step in steps:
-        if isinstance(step, CollectionStep):
+        if stages and (both := fused(stages[-1], step)):
+            stages[-1] = both
+        elif isinstance(step, CollectionStep):
             stages.append(step)
         elif stages and isinstance(stages[-1], list):
             stages[-1].append(step)
