@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 from dataclasses import dataclass
@@ -25,6 +26,17 @@ def shared_warc(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"real WARC capture {path} not found")
     return path
+
+
+@pytest.fixture
+def without_trafilatura(monkeypatch) -> None:
+    """As if the optional trafilatura extra were not installed."""
+    find_spec = importlib.util.find_spec
+
+    def hidden(name: str, *args):
+        return None if name == "trafilatura" else find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", hidden)
 
 
 @pytest.fixture

@@ -36,7 +36,14 @@ def from_data(cls: type[T], data: Any, *, source: str, key: str) -> T:
     missing = [n for n, f in fields.items() if n not in values and _is_required(f)]
     if missing:
         raise ConfigError(f"missing required key {missing[0]!r}", source=source, key=key or None)
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ConfigError as error:  # the dataclass's own check (__post_init__): say where
+        if error.source is not None:
+            raise
+        raise ConfigError(
+            error.message, source=source, key=_join(key, error.key or "") or None
+        ) from error
 
 
 def to_data(value: Any) -> Any:

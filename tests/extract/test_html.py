@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from dolmakit.core.errors import ConfigError
 from dolmakit.extract.html import HtmlConfig, html_to_text, looks_like_html, sniff_binary
 
+HEADING = "Main heading\n\n"
 ARTICLE = (
-    "Main heading\n\n"
     "The first paragraph of the article has quite a few words in it so that it counts.\n\n"
     "A second paragraph continues the story with more words and more sentences, enough text."
 )
@@ -71,12 +72,25 @@ def test_looks_like_html(body: bytes, expected: bool) -> None:
 
 def test_main_content_drops_boilerplate() -> None:
     text, title = html_to_text(PAGE, HtmlConfig())
-    assert (text, title) == (ARTICLE, "The Title")
+    assert (text, title) == (HEADING + ARTICLE, "The Title")
+
+
+def test_skip_elements() -> None:
+    assert html_to_text(PAGE, HtmlConfig(skip_elements=["h1"])) == (ARTICLE, "The Title")
+    skip_two = HtmlConfig(skip_elements=["h1", "p:first-of-type"])
+    assert html_to_text(PAGE, skip_two)[0] == ARTICLE.split("\n\n")[1]
+    # without main_content every visible element is text
+    assert (
+        html_to_text(PAGE, HtmlConfig(main_content=False, skip_elements=["h1"]))[0].count(
+            "Main heading"
+        )
+        == 1
+    )
 
 
 def test_without_main_content_keeps_boilerplate() -> None:
     text, _ = html_to_text(PAGE, HtmlConfig(main_content=False))
-    assert ARTICLE in text
+    assert HEADING + ARTICLE in text
     for boilerplate in ("• Home", "• About us", "Copyright 2024 Example Corp.", "Privacy policy"):
         assert boilerplate in text
     assert "The Title" not in text
@@ -84,7 +98,7 @@ def test_without_main_content_keeps_boilerplate() -> None:
 
 def test_prepend_title() -> None:
     assert html_to_text(PAGE, HtmlConfig(prepend_title=True)) == (
-        f"The Title\n\n{ARTICLE}",
+        f"The Title\n\n{HEADING}{ARTICLE}",
         "The Title",
     )
     config = HtmlConfig(prepend_title=True)
@@ -124,3 +138,36 @@ def test_scripts_and_styles_never_become_text() -> None:
 def test_broken_html_still_gives_text() -> None:
     text, _ = html_to_text("<p>unclosed <b>bold <i>italic", HtmlConfig())
     assert text == "unclosed bold italic"
+
+
+def test_an_unknown_extractor_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        HtmlConfig(extractor="boilerpipe")  # type: ignore[arg-type]
+    assert (
+        str(caught.value) == "extractor: got 'boilerpipe'; allowed: 'resiliparse' | 'trafilatura'"
+    )
+
+
+def test_trafilatura_not_installed_names_the_extra(without_trafilatura) -> None:
+    with pytest.raises(ConfigError) as caught:
+        HtmlConfig(extractor="trafilatura")
+    assert str(caught.value) == (
+        "extractor: trafilatura is not installed: pip install 'dolmakit[trafilatura]'"
+    )
+    assert HtmlConfig().extractor == "resiliparse"  # the default needs nothing more
+
+
+def test_trafilatura_extractor_with_datatroves_settings() -> None:
+    trafilatura = pytest.importorskip("trafilatura")
+    reset_caches = pytest.importorskip("trafilatura.meta").reset_caches
+    reset_caches()  # its deduplication remembers earlier documents
+    expected = trafilatura.extract(
+        PAGE, favor_precision=True, include_comments=False, deduplicate=True
+    )
+    reset_caches()
+    text, title = html_to_text(PAGE, HtmlConfig(extractor="trafilatura"))
+    assert (text, title) == (HEADING.strip() + "\n" + ARTICLE.replace("\n\n", "\n"), "The Title")
+    assert text == expected
+    reset_caches()
+    config = HtmlConfig(extractor="trafilatura", prepend_title=True)
+    assert html_to_text(PAGE, config)[0] == f"The Title\n\n{text}"

@@ -17,6 +17,7 @@ from conftest import Response, shared_warc, write_warc
 from fastwarc.warc import ArchiveIterator
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.errors import ConfigError
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader, document_id
 
@@ -126,7 +127,7 @@ def test_resiliparse_warcfile_charsets() -> None:
         "cp1251",
         "http_header",
     )
-    assert "О компании" in russian.text
+    assert russian.text.startswith("Стратегия пожарной безопасности\n\nООО\xa0«СПБ»")
     assert {doc.metadata["charset"] for doc in by_url.values()} >= {"gbk", "cp1251", "utf-8"}
     assert stats["charset_source/http_header"] == 7 and stats["charset_source/html_meta"] == 8
     assert stats["charset_source/bom"] == 1  # 05925.net starts with a UTF-8 byte order mark
@@ -577,3 +578,33 @@ def write_raw_response(path: Path, header: bytes, payload: bytes) -> None:
             warc_content_type="application/http; msgtype=response",
         )
         writer.write_record(record)
+
+
+def test_an_unknown_html_extractor_fails_before_launch_naming_those_there_are() -> None:
+    with pytest.raises(ConfigError) as caught:
+        WarcReader.parse_options({"html": {"extractor": "boilerpipe"}}, "p.yaml")
+    assert str(caught.value) == (
+        "p.yaml: read.options.html.extractor: got 'boilerpipe'; allowed: 'resiliparse' | "
+        "'trafilatura'"
+    )
+
+
+def test_trafilatura_without_its_extra_fails_before_launch(without_trafilatura) -> None:
+    with pytest.raises(ConfigError) as caught:
+        WarcReader.parse_options({"html": {"extractor": "trafilatura"}}, "p.yaml")
+    assert str(caught.value) == (
+        "p.yaml: read.options.html.extractor: trafilatura is not installed: "
+        "pip install 'dolmakit[trafilatura]'"
+    )
+
+
+def test_trafilatura_extractor_reads_warc_pages(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    config = ReadConfig(options={"html": {"extractor": "trafilatura"}})
+    doc = read_one(tmp_path, Response("http://x.org/", article(1)), config)
+    assert isinstance(doc, Document)
+    assert (doc.text, doc.metadata["title"]) == (
+        "Page 1\nThis is the body of page number 1, a paragraph with enough words to count as "
+        "the main content of the page.\nAnother sentence about topic 1 follows here.",
+        "Page 1",
+    )
