@@ -8,8 +8,9 @@ reaches Google): every GroupByKey in it is a shuffle on Dataflow. Their bytes ar
 running the same pipeline on Beam's local runner in this process, with the runner's grouping
 buffer counting the encoded bytes that enter each GroupByKey: the elements in the pipeline's own
 coders, windowed as Dataflow's shuffle receives them. Pipeline: exact_dedup, line_dedup and
-minhash_dedup over the real pages of ../shared/data/web/web-pages.warc.gz (every record read,
-so every step sees every page). The peer is the same pipeline at an earlier commit (a git
+minhash_dedup over the text of the real pages of ../shared/data/web/web-pages.warc.gz, extracted
+once by this checkout into JSONL (.bench/shuffle_bytes/pages) so that both sides read the same
+documents. The peer is the same pipeline at an earlier commit (a git
 worktree under .bench/), printed side by side; bytes per document = bytes / documents read.
 """
 
@@ -36,12 +37,9 @@ DATAFLOW_ARGS = [
     "--dry_run=True",
 ]
 GBK_URN = "beam:transform:group_by_key:v1"
-PIPELINE = {
-    "name": "shuffle-bytes",
-    "input": {"paths": [str(PAGES)]},
-    "steps": [{"type": "exact_dedup"}, {"type": "line_dedup"}, {"type": "minhash_dedup"}],
-    "output": {"path": "unused"},
-}
+WORKDIR = REPO / ".bench" / "shuffle_bytes"
+TEXTS = WORKDIR / "pages"
+STEPS = [{"type": "exact_dedup"}, {"type": "line_dedup"}, {"type": "minhash_dedup"}]
 
 
 def dataflow_shuffles(pipeline_file: Path) -> list[str]:
@@ -91,7 +89,9 @@ def measure(result_file: Path) -> None:
     """One checkout's figures into result_file (run in that checkout's interpreter path)."""
     with tempfile.TemporaryDirectory() as folder:
         pipeline_file = Path(folder) / "pipeline.yaml"
-        pipeline_file.write_text(json.dumps(PIPELINE))
+        pipeline = {"name": "shuffle-bytes", "steps": STEPS, "output": {"path": "unused"},
+                    "input": {"paths": [str(TEXTS / "documents" / "*.jsonl.gz")]}}  # fmt: skip
+        pipeline_file.write_text(json.dumps(pipeline))
         shuffles = dataflow_shuffles(pipeline_file)
         tallies, docs = local_shuffle_bytes(pipeline_file, Path(folder) / "out")
     result = {"dataflow_shuffles": shuffles, "tallies": tallies, "docs": docs}
@@ -118,7 +118,7 @@ def step_of(name: str) -> str:
 
 
 def print_side_by_side(before: dict, after: dict, commit: str) -> None:
-    print(f"{after['docs']} documents read from {PAGES.name}; steps exact_dedup, line_dedup, "
+    print(f"{after['docs']} documents extracted from {PAGES.name}; steps exact_dedup, line_dedup, "
           "minhash_dedup; bytes into each GroupByKey of the Dataflow graph (dry run)")  # fmt: skip
     print(f"Dataflow shuffles: {commit} {len(before['dataflow_shuffles'])}, "
           f"now {len(after['dataflow_shuffles'])}")  # fmt: skip
@@ -146,10 +146,15 @@ def main() -> None:
     if not PAGES.is_file():
         print(f"skipped: {PAGES} not found")
         return
-    folder = REPO / ".bench" / "shuffle_bytes"
-    folder.mkdir(parents=True, exist_ok=True)
-    before = run_in(checkout(args.before), folder / "before.json")
-    after = run_in(REPO, folder / "after.json")
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    if not (TEXTS / "report.json").is_file():
+        extract = WORKDIR / "extract.yaml"
+        extract.write_text(json.dumps({"name": "pages", "input": {"paths": [str(PAGES)]},
+                                       "steps": [], "output": {"path": str(TEXTS)}}))  # fmt: skip
+        command = [sys.executable, "-m", "dolmakit", "run", str(extract), "--quiet"]
+        subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    before = run_in(checkout(args.before), WORKDIR / "before.json")
+    after = run_in(REPO, WORKDIR / "after.json")
     print_side_by_side(before, after, args.before)
 
 
