@@ -29,6 +29,7 @@ class Measured:
     max_rss_mib: float  # largest single process (wait4)
     processes: int  # most processes seen in the tree at once
     log: Path
+    cpu_seconds: float = 0.0  # user + system CPU of the command and the descendants it waited for
 
 
 def run_measured(
@@ -56,6 +57,7 @@ def run_measured(
         usage.ru_maxrss / 1024,
         poller.most_processes,
         log,
+        usage.ru_utime + usage.ru_stime,
     )
 
 

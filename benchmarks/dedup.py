@@ -63,6 +63,7 @@ from dolmakit.dedup.signatures import MinHashConfig
 REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PYTHON = Path(sys.executable)
+CHECKOUT: Path | None = None  # --checkout: dolmakit's code from another tree (a "before" run)
 DATATROVE_PYTHON = REPO / ".bench" / "datatrove-venv" / "bin" / "python"
 THRESHOLD, NUM_PERM, NGRAM = 0.8, 128, 5
 SIGNATURE_GOAL = 2.5
@@ -117,7 +118,8 @@ def dolmakit_run(
     ]
     report_path = output / "report.json"
     report_path.unlink(missing_ok=True)  # a failed run must not be read as an earlier one
-    measured = run_measured(command, output.parent / f"{output.name}.log", cwd=REPO)
+    env = {**os.environ, "PYTHONPATH": str(CHECKOUT)} if CHECKOUT else None
+    measured = run_measured(command, output.parent / f"{output.name}.log", cwd=REPO, env=env)
     if measured.returncode != 0 or not report_path.is_file():
         sys.exit(f"dolmakit run failed (exit {measured.returncode}), see {measured.log}")
     return measured, json.loads(report_path.read_text())
@@ -146,9 +148,14 @@ def run_dolmakit(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[Sy
     system.docs = report["totals"]["in"]
     label = f"whole pipeline, {args.workers} workers (report wall_seconds)"
     system.stages.append((label, report["wall_seconds"], system.docs))
+    label = f"whole pipeline, {args.workers} workers (CPU s of the process tree: per core)"
+    system.stages.append((label, system.run.cpu_seconds, system.docs))
     if not args.skip_baseline:
         label = "  minhash_dedup alone (command wall minus read + write)"
         system.stages.append((label, system.run.seconds - base.seconds, system.docs))
+        label = "  minhash_dedup alone (CPU s minus read + write's: per core)"
+        cpu = system.run.cpu_seconds - base.cpu_seconds
+        system.stages.append((label, cpu, system.docs))
     system.notes += report_notes(report)
     removed = removed_ids(work / "minhash" / "removed")
     if args.breakdown:
@@ -449,6 +456,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-datatrove", action="store_true")
     parser.add_argument("--skip-datasketch", action="store_true")
     parser.add_argument(
+        "--checkout", type=Path, help="run dolmakit's code from this tree (e.g. an earlier commit)"
+    )
+    parser.add_argument(
         "--skip-baseline", action="store_true", help="do not time dolmakit's read + write pipeline"
     )
     parser.add_argument(
@@ -458,7 +468,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
+    global CHECKOUT
     args = parse_args()
+    CHECKOUT = args.checkout and args.checkout.resolve()
     print(f"load average (1, 5, 15 min) at start: {load()}; {os.cpu_count()} cores")
     spec = CorpusSpec(docs=args.docs, files=args.files, seed=args.seed)
     folder = args.workdir / f"corpus-{args.docs}-{args.files}f-s{args.seed}"
