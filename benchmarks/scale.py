@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/scale.py --docs 50000 --runners local --before ''
 
 Pipeline: exact_dedup then minhash_dedup over unique ~2-KB documents (300 random words each, 8
-gzipped JSONL files: the corpus of zero_loss.py), run.workers 2. Per run it prints the wall
-seconds, the peak memory of the whole process tree (PSS summed over the launcher and its
+gzipped JSONL files: the corpus of zero_loss.py), run.workers 2 ($SCALE_WORKERS sets it). Per
+run it prints the wall seconds, the peak memory of the whole process tree (PSS summed over the
+launcher and its
 workers, polled) and the largest single process; then, per runner, the slope in KB per document
 between the smallest and the largest size and the memory that slope gives for 1M documents. The
 peer is the same pipeline at an earlier commit (a git worktree under .bench/), side by side.
@@ -47,7 +48,7 @@ def measure(root: Path, label: str, runner: str, docs: int) -> dict:
         "name": "scale",
         "input": {"paths": [str(p) for p in write_corpus(docs, CORPUS)]},
         "output": {"path": str(out)},
-        "run": {"workers": 2, "runner": runner},
+        "run": {"workers": int(os.environ.get("SCALE_WORKERS", 2)), "runner": runner},
         "steps": STEPS,
     }
     pipeline_file = WORKDIR / f"{out.name}.yaml"
@@ -86,7 +87,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(n) for n in args.docs.split(",")]
     sides = [("now", REPO)] + ([(args.before, checkout(args.before))] if args.before else [])
-    print(f"exact_dedup + minhash_dedup, unique 300-word documents, run.workers 2, "
+    print(f"exact_dedup + minhash_dedup, unique 300-word documents, run.workers "
+          f"{os.environ.get('SCALE_WORKERS', 2)} ($SCALE_WORKERS), "
           f"{os.cpu_count()} cores")  # fmt: skip
     peaks: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for runner in args.runners.split(","):

@@ -32,8 +32,8 @@ def cli() -> None:
 def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], output: str | None,
         quiet: bool) -> None:  # fmt: skip
     """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
-    --project P --region R --temp_location gs://B/tmp; without --runner it runs locally on
-    every core."""
+    --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, in
+    one process unless run.workers says otherwise."""
     from dolmakit.engine.run import run_pipeline
 
     configure_logging(quiet)

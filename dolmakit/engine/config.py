@@ -66,8 +66,12 @@ class RunConfig:
     # local (Beam's FnApiRunner, no download), prism (Beam's portable local runner, built by
     # scripts/build_prism.sh) or any Beam runner name, e.g. DataflowRunner
     runner: str = "local"
-    # local worker processes; 0 means one per core
-    workers: int = 0
+    # local: 1 runs every stage in this process (Beam's in-memory FnApiRunner), N > 1 in N worker
+    # processes, 0 one per core. One is the default because Beam 2.77's multi-process (and
+    # multi-threaded) FnApiRunner lost 5-9% of a stage's outputs under CPU load at 200k documents
+    # (benchmarks/zero_loss.py; such a run exits 1 and publishes nothing), and on 2 cores the
+    # single process was as fast and used half the memory
+    workers: int = 1
     # the run exits 1 when errors / records in is above this
     max_error_fraction: float = 0.01
 

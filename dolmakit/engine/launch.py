@@ -45,7 +45,8 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
     """The local runner unless --runner (or run.runner) names another one.
 
     Beam's DirectRunner would first try to download the Prism runner; FnApiRunner is the same
-    local execution without that, and runs one worker process per core."""
+    local execution without that: in this process for one worker (run.workers' default; see
+    RunConfig for why), in worker processes for more."""
     standard = options.view_as(StandardOptions)
     name = standard.runner or configured
     if name in (PRISM, "PrismRunner"):  # in-process SDK harness: nothing to stage

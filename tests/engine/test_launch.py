@@ -160,3 +160,11 @@ def test_local_workers_inherit_two_malloc_arenas_unless_set(monkeypatch):
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     choose_runner(PipelineOptions([]), "local", 2)
     assert os.environ["MALLOC_ARENA_MAX"] == "4"
+
+
+def test_the_default_local_run_is_one_in_memory_process():
+    from dolmakit.engine.config import RunConfig
+
+    pipeline, label = new_pipeline([], "local", RunConfig().workers)
+    assert label == "local (1 worker)"
+    assert pipeline.options.view_as(DirectOptions).direct_running_mode == "in_memory"
