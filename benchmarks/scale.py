@@ -3,13 +3,13 @@
     .venv/bin/python benchmarks/scale.py                                  # 50k, 100k, 200k
     .venv/bin/python benchmarks/scale.py --docs 50000 --runners local --before ''
 
-Pipeline: exact_dedup then minhash_dedup over unique ~2-KB documents (300 random words each, 8
-gzipped JSONL files: the corpus of zero_loss.py), run.workers 2 ($SCALE_WORKERS sets it). Per
+Pipeline: exact_dedup then minhash_dedup over unique ~2-KB documents (300 random words each,
+8 gzipped JSONL files: the corpus of zero_loss.py), run.workers 2 ($SCALE_WORKERS sets it). Per
 run it prints the wall seconds, the peak memory of the whole process tree (PSS summed over the
-launcher and its
-workers, polled) and the largest single process; then, per runner, the slope in KB per document
-between the smallest and the largest size and the memory that slope gives for 1M documents. The
-peer is the same pipeline at an earlier commit (a git worktree under .bench/), side by side.
+launcher and its workers, polled) and the largest single process; then, per runner, the slope
+in KB per document between the smallest and the largest size and the memory that slope gives
+for 1M documents. The peer is the same pipeline at an earlier commit (a git worktree under
+.bench/), side by side.
 """
 
 from __future__ import annotations
