@@ -107,7 +107,10 @@ def measure(runner: str, paths: list[Path], docs: int, run: int, hogs: int) -> d
     finally:
         for process in busy:
             process.terminate()
-    result = outcome(out) if (out / "report.json").is_file() else None
+    # a run that did not add up left its outputs and report unpublished, in _incomplete-*/
+    folders = [out, *sorted(out.glob("_incomplete-*"))]
+    finished = [folder for folder in folders if (folder / "report.json").is_file()]
+    result = outcome(finished[0]) if finished else None
     return {"measured": measured, "result": result}
 
 

@@ -106,13 +106,13 @@ def test_report_and_resolved_config(sample_run):
 
 
 def test_one_and_two_workers_write_the_same_documents(sample_run, tmp_path):
-    one = run(tmp_path / "one", "run.workers=1")
-    two_out = sample_run[0]
-    assert one.report["totals"] == sample_run[1].report["totals"]
-    assert without_added(read_jsonl_dir(tmp_path / "one" / "documents")) == without_added(
-        read_jsonl_dir(two_out / "documents")
+    two = run(tmp_path / "two", "run.workers=2")
+    one_out = sample_run[0]
+    assert two.report["totals"] == sample_run[1].report["totals"]
+    assert without_added(read_jsonl_dir(tmp_path / "two" / "documents")) == without_added(
+        read_jsonl_dir(one_out / "documents")
     )
-    assert "2 workers" in sample_run[1].report["runner"] and "1 worker" in one.report["runner"]
+    assert "1 worker" in sample_run[1].report["runner"] and "2 workers" in two.report["runner"]
 
 
 def test_parquet_output_holds_the_same_documents(sample_run, tmp_path):
