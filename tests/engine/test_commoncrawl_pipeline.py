@@ -10,7 +10,10 @@ from dolmakit.engine.run import run_pipeline
 
 # the sample's pages that reach the perplexity step, by their perplexity under the bundled model:
 # CCNet's tail (at or above the crawl's 60th percentile, dolmakit/data/lm/cutoffs.json) is dropped
-TAIL_PAGES = {"cafe-groessl", "compost-heap", "riding-through-winter", "small-pull-requests"}
+TAIL_PAGES = {
+    "cafe-groessl", "compost-heap", "pantry-staples", "riding-through-winter",
+    "small-pull-requests",
+}  # fmt: skip
 
 
 def run_sample(out, *overrides: str):
@@ -56,7 +59,7 @@ def test_runs_every_step_and_accounts_for_every_record(full_run):
     summary, steps, docs, removed = full_run
     totals = summary.report["totals"]
     assert summary.ok and totals["invariant_holds"] and totals["in"] == 35
-    assert (totals["kept"], totals["removed"]) == (3, 32)
+    assert (totals["kept"], totals["removed"]) == (2, 33)
     assert totals["kept"] == len(docs) and totals["removed"] == len(removed)
     for name in ("url_filter", "exact_dedup", "line_dedup", "language_filter", "gopher_quality",
                  "c4_filters", "fineweb_quality", "ccnet_perplexity_v1", "minhash_dedup",
@@ -82,11 +85,11 @@ def test_each_family_removes_for_its_own_reasons(full_run):
 
 def test_kept_documents_are_english_in_head_or_middle_and_reference_like(full_run):
     _, _, docs, _ = full_run
-    assert sorted(map(page_name, docs)) == ["jupiter-moons", "pantry-staples", "woollen-mills"]
+    assert sorted(map(page_name, docs)) == ["jupiter-moons", "woollen-mills"]
     for doc in docs:
         attributes = doc["attributes"]
         assert attributes["language_id_v1__en"][0][2] >= 0.5
-        assert attributes["ccnet_perplexity_v1__perplexity"][0][2] < 339.1  # the tail cutoff
+        assert attributes["ccnet_perplexity_v1__perplexity"][0][2] < 324.5  # the tail cutoff
         keys = {key.removeprefix("ccnet_perplexity_v1__") for key in attributes}
         assert len(keys & {"head", "middle", "tail"}) == 1 and "tail" not in keys
         assert 0.02 <= attributes["quality_classifier_v1__hq"][0][2] <= 1
