@@ -60,11 +60,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _datatrove_venv import ensure_datatrove_venv  # benchmarks/ is the script's folder
+
 REPO = Path(__file__).resolve().parent.parent
 WORKDIR = REPO / ".bench" / "rules"
-VENV = REPO / ".bench" / "datatrove-venv"
-# regex: datatrove's word tokenizers import it (its "processing" extra), spaCy's English needs it
-DATATROVE = ["datatrove==0.10.1", "spacy>=3.8,<3.9", "regex"]
 FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
 SPLITTINGS = ("datatrove", "whitespace")  # gopher_quality_v1's words, as its presets name them
 GOAL = 1.5
@@ -268,18 +267,6 @@ def build_corpus(docs: int) -> tuple[Path, dict]:
 
 
 # --- running and reporting -------------------------------------------------------------------
-
-
-def ensure_datatrove_venv() -> Path:
-    python = VENV / "bin" / "python"
-    if not python.is_file():
-        print(f"creating {VENV} with {' '.join(DATATROVE)} (benchmark only) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    check = [str(python), "-c", "import datatrove, spacy, regex"]
-    if subprocess.run(check, capture_output=True).returncode != 0:  # new, or made before regex
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, *DATATROVE], check=True)
-    return python
 
 
 def measure(side: str, python: Path, docs_file: Path) -> dict:

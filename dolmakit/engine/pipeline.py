@@ -97,8 +97,11 @@ def _write(docs, removed: list, errors: list, output: OutputConfig, root: str) -
         docs | "Write documents" >> WriteJsonLines(
             f"{root}/documents/part", output.shards, output.compression
         )
-    all_removed = removed | "Gather removed" >> beam.Flatten()
+    # with removed: none the removed outputs get no consumer at all: a Flatten of them, even
+    # unread, is a stage boundary on the local runner, where every removed document would be
+    # pickled, sent to the runner process and held there until the run ends
     if output.removed != "none":
+        all_removed = removed | "Gather removed" >> beam.Flatten()
         if output.removed == "sample":
             rate = output.removed_sample_rate
             all_removed = all_removed | "Sample removed" >> beam.Filter(in_sample, rate)
