@@ -49,7 +49,7 @@ def test_the_sample_on_prism_equals_the_local_runner(tmp_path, monkeypatch):
     assert local.ok and prism.ok
     assert prism.report["runner"].startswith("prism ")
     assert prism.report["totals"] == local.report["totals"]
-    assert len(documents(tmp_path / "local")) == 3
+    assert len(documents(tmp_path / "local")) == 2
     assert documents(tmp_path / "prism") == documents(tmp_path / "local")
 
 

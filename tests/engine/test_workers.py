@@ -101,5 +101,5 @@ def test_commoncrawl_on_workers_that_see_only_the_wheel(tmp_path, monkeypatch, w
     )
     assert local.ok and remote.ok
     assert remote.report["totals"] == local.report["totals"]
-    assert len(documents(tmp_path / "local")) == 3
+    assert len(documents(tmp_path / "local")) == 2
     assert documents(tmp_path / "remote") == documents(tmp_path / "local")
