@@ -119,7 +119,8 @@ def dolmakit_run(
     report_path = output / "report.json"
     report_path.unlink(missing_ok=True)  # a failed run must not be read as an earlier one
     env = {**os.environ, "PYTHONPATH": str(CHECKOUT)} if CHECKOUT else None
-    measured = run_measured(command, output.parent / f"{output.name}.log", cwd=REPO, env=env)
+    log = output.parent / f"{output.name}.log"
+    measured = run_measured(command, log, cwd=CHECKOUT or REPO, env=env)  # workers import from cwd
     if measured.returncode != 0 or not report_path.is_file():
         sys.exit(f"dolmakit run failed (exit {measured.returncode}), see {measured.log}")
     return measured, json.loads(report_path.read_text())
