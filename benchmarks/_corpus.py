@@ -161,3 +161,26 @@ def _fresh_id(seed: int, copy: int, source: str, old: str) -> str:
     """A random-looking UUID4 that is the same for the same record of the same copy."""
     bits = random.Random(f"{seed}/{copy}/{source}/{old}").getrandbits(128)
     return f"<urn:uuid:{uuid.UUID(int=bits, version=4)}>"
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def html_responses(path: str):
+    """(record, decoded HTML or None) for every response record of a WARC: the HTML of the
+    HTTP 200 text/html pages, None for the others (the floors count every record). quirks_mode
+    as dolmakit's reader has it by default: without it the ClueWeb captures' LF-only HTTP headers
+    do not parse and a floor would skip their pages unextracted."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+    from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+
+    responses = ArchiveIterator(
+        path, record_types=WarcRecordType.response, parse_http=True, quirks_mode=True
+    )
+    for record in responses:
+        body = record.reader.read()
+        content_type = (record.http_content_type or "").lower()
+        if record.http_headers.status_code != 200 or content_type not in HTML_TYPES:
+            yield record, None
+        else:
+            yield record, bytes_to_str(body, detect_encoding(body))

@@ -60,7 +60,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from _corpus import MB, ensure_corpus, shared_warc_dir, source_files  # noqa: E402
+from _corpus import MB, ensure_corpus, html_responses, shared_warc_dir, source_files  # noqa: E402
 from _datatrove_venv import ensure_datatrove_venv  # noqa: E402
 
 PIPELINE = "benchmarks/end_to_end.yaml"
@@ -73,7 +73,6 @@ DATATROVE_EXTRAS = ["warcio", "faust-cchardet", "python-magic", "fasttext-numpy2
 DATATROVE_IMPORTS = ["warcio", "cchardet", "magic", "fasttext", "orjson", "resiliparse"]
 SIDES = ("dolmakit", "datatrove", "floor")
 GOAL_PEER, GOAL_FLOOR = 4.0, 0.70
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 # dolmakit's read.options.html in benchmarks/end_to_end.yaml (the rest are resiliparse's defaults)
 EXTRACT = {"main_content": True, "preserve_formatting": True, "list_bullets": True,
            "alt_texts": False, "links": False, "noscript": False}  # fmt: skip
@@ -174,25 +173,18 @@ def _floor_setup() -> None:
 
 def floor_file(task: tuple[str, str]) -> tuple[int, int, int]:
     """(response records, texts extracted, documents written) of one file."""
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
     from resiliparse.extract.html2text import extract_plain_text
-    from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
     from dolmakit.core.document import Document, Removed
 
     path, out = task
     predict, steps = _FLOOR["model"].f.predict, _FLOOR["steps"]
     records = texts = kept = 0
-    responses = ArchiveIterator(path, record_types=WarcRecordType.response, parse_http=True,
-                                quirks_mode=True)  # fmt: skip
     with gzip.open(out, "wb", compresslevel=6) as sink:
-        for record in responses:
+        for record, html in html_responses(path):
             records += 1
-            body = record.reader.read()
-            content_type = (record.http_content_type or "").lower()
-            if record.http_headers.status_code != 200 or content_type not in HTML_TYPES:
+            if html is None:
                 continue
-            html = bytes_to_str(body, detect_encoding(body))
             text = extract_plain_text(html, **EXTRACT).strip()
             if not text:
                 continue

@@ -35,18 +35,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastwarc.warc import ArchiveIterator, WarcRecordType
 from resiliparse.extract.html2text import extract_plain_text
-from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import MB, Manifest, ensure_corpus, shared_warc_dir, source_files  # noqa: E402
+from _corpus import (  # noqa: E402
+    MB,
+    Manifest,
+    ensure_corpus,
+    html_responses,
+    shared_warc_dir,
+    source_files,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PIPELINE = "benchmarks/extract.yaml"
 GOAL = 0.70
 MIN_MB = 20
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass
@@ -72,22 +76,13 @@ class Measurement:
 def floor_file(path: str) -> tuple[int, int]:
     """(response records, texts extracted) of one file: fastwarc + resiliparse, nothing else."""
     records = texts = 0
-    # quirks_mode as dolmakit's reader has it by default: without it the ClueWeb captures'
-    # LF-only HTTP headers do not parse and the floor would skip their pages unextracted
-    responses = ArchiveIterator(
-        path, record_types=WarcRecordType.response, parse_http=True, quirks_mode=True
-    )
-    for record in responses:
+    for _, html in html_responses(path):
         records += 1
-        body = record.reader.read()
-        content_type = (record.http_content_type or "").lower()
-        if record.http_headers.status_code != 200 or content_type not in HTML_TYPES:
-            continue
-        html = bytes_to_str(body, detect_encoding(body))
-        text = extract_plain_text(
-            html, main_content=True, preserve_formatting=True, list_bullets=True
-        )
-        texts += bool(text)
+        if html is not None:
+            text = extract_plain_text(
+                html, main_content=True, preserve_formatting=True, list_bullets=True
+            )
+            texts += bool(text)
     return records, texts
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _checkout import checkout  # noqa: E402
 from _dedup_procs import run_measured  # noqa: E402
 from zero_loss import WORKDIR as CORPUS  # noqa: E402
 from zero_loss import write_corpus  # noqa: E402
@@ -32,14 +32,6 @@ from zero_loss import write_corpus  # noqa: E402
 WORKDIR = REPO / ".bench" / "scale"
 BEFORE = "da9b5ce"  # main before dedup moved keys and packed documents
 STEPS = [{"type": "exact_dedup"}, {"type": "minhash_dedup"}]
-
-
-def checkout(commit: str) -> Path:
-    folder = REPO / ".bench" / f"checkout-{commit}"
-    if not folder.is_dir():
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(folder),
-                        commit], check=True, capture_output=True)  # fmt: skip
-    return folder
 
 
 def measure(root: Path, label: str, runner: str, docs: int) -> dict:

@@ -26,6 +26,9 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _checkout import checkout  # noqa: E402
+
 SHARED = Path(os.environ.get("DOLMAKIT_SHARED_DATA", REPO.parent / "shared" / "data"))
 PAGES = SHARED / "web" / "web-pages.warc.gz"
 BEFORE = "da9b5ce"  # main before dedup moved keys and packed documents
@@ -96,14 +99,6 @@ def measure(result_file: Path) -> None:
         tallies, docs = local_shuffle_bytes(pipeline_file, Path(folder) / "out")
     result = {"dataflow_shuffles": shuffles, "tallies": tallies, "docs": docs}
     result_file.write_text(json.dumps(result))
-
-
-def checkout(commit: str) -> Path:
-    folder = REPO / ".bench" / f"checkout-{commit}"
-    if not folder.is_dir():
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(folder),
-                        commit], check=True, capture_output=True)  # fmt: skip
-    return folder
 
 
 def run_in(root: Path, result_file: Path) -> dict:

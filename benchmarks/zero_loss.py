@@ -66,12 +66,13 @@ def write_corpus(docs: int, folder: Path) -> list[Path]:
 
 def pipeline_file(paths: list[Path], out: Path, runner: str) -> Path:
     """runner: local (the default: one process), local-N (N worker processes) or prism."""
-    name, _, workers = runner.partition("-")
+    name, _, count = runner.partition("-")
+    workers = int(count) if count else 2 if name == "prism" else 1
     config = {
         "name": "zero-loss",
         "input": {"paths": [str(p) for p in paths]},
         "output": {"path": str(out)},
-        "run": {"workers": int(workers or 2 * (name == "prism") or 1), "runner": name},
+        "run": {"workers": workers, "runner": name},
         "steps": [{"type": "minhash_dedup"}],
     }
     path = out.parent / f"{out.name}.yaml"

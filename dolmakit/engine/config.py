@@ -70,7 +70,7 @@ class RunConfig:
     # processes, 0 one per core. One is the default because Beam 2.77's multi-process (and
     # multi-threaded) FnApiRunner lost 5-9% of a stage's outputs under CPU load at 200k documents
     # (benchmarks/zero_loss.py; such a run exits 1 and publishes nothing), and on 2 cores the
-    # single process was as fast and used half the memory
+    # single process was as fast and used less memory
     workers: int = 1
     # the run exits 1 when errors / records in is above this
     max_error_fraction: float = 0.01
