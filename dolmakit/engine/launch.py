@@ -20,6 +20,7 @@ from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import PipelineResult
 
 from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.engine.data_plane import guard_timed_flushes
 from dolmakit.engine.prism import PRISM, use_prism
 from dolmakit.engine.staging import stage_dolmakit
 from dolmakit.io.inputs import InputFile
@@ -62,6 +63,7 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
     # fragment a worker's heap (measured: a 50k-document minhash run's process tree 1,581 MiB
     # with the default, 1,351 MiB with 2); a value the user set is kept.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    guard_timed_flushes()  # Beam's race that lost documents between worker processes
     standard.runner = None
     return FnApiRunner(), f"local ({count} worker{'s' if count > 1 else ''})"
 

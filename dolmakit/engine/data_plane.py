@@ -1,0 +1,38 @@
+"""A guard for a race in Beam's data plane that lost documents on the local multi-process runner.
+
+Beam's FnApiRunner writes each bundle's input to its gRPC workers through a data-plane stream
+that is flushed by a timer thread every second (worker_handlers.DATA_BUFFER_TIME_LIMIT_MS).
+The timer's flush takes the buffer (get()), hands it to the send queue and then empties it
+(_clear()); the runner's own thread writes into the same buffer without a lock. When the send
+queue is full, the hand-off blocks, the writing thread runs, and what it wrote in that moment is
+wiped by _clear(): never sent, no error. A stage that reads a plain (not grouped) input gets it
+in many writes, one per chunk the previous stage produced, so whole chunks vanished: the loss
+benchmarks/zero_loss.py measured (5-9% under CPU load). Beam 2.77.0;
+benchmarks/beam_data_plane_race.py reproduces it with Beam alone, on a quiet machine.
+
+The guard makes each write hold the stream's flush lock, which the timer's flush holds from
+get() to _clear(). Beam's runner-side streams are only written through write() (bundle inputs
+and timers), so that one method is enough; the SDK workers' own streams are size-based (no
+timer) on the multi-process runner.
+"""
+
+from __future__ import annotations
+
+from apache_beam.runners.worker import data_plane
+
+_TIMED_STREAM = data_plane.TimeBasedBufferingClosableOutputStream
+_UNGUARDED_WRITE = data_plane.SizeBasedBufferingClosableOutputStream.write
+
+
+def _write_under_flush_lock(self, b: bytes, nested: bool = False) -> None:
+    with self._flush_lock:
+        _UNGUARDED_WRITE(self, b, nested)
+
+
+def guard_timed_flushes() -> None:
+    """Installs the guard (idempotent): from now on a write and a timed flush never interleave."""
+    _TIMED_STREAM.write = _write_under_flush_lock
+
+
+def guarded() -> bool:
+    return _TIMED_STREAM.write is _write_under_flush_lock
