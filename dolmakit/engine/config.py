@@ -67,10 +67,9 @@ class RunConfig:
     # scripts/build_prism.sh) or any Beam runner name, e.g. DataflowRunner
     runner: str = "local"
     # local: 1 runs every stage in this process (Beam's in-memory FnApiRunner), N > 1 in N worker
-    # processes, 0 one per core. One is the default because Beam 2.77's multi-process (and
-    # multi-threaded) FnApiRunner lost 5-9% of a stage's outputs under CPU load at 200k documents
-    # (benchmarks/zero_loss.py; such a run exits 1 and publishes nothing), and on 2 cores the
-    # single process was as fast and used less memory
+    # processes, 0 one per core. One is the default because on 2 cores the single process was as
+    # fast and used less memory (benchmarks/scale.py). Worker processes are safe since
+    # engine/data_plane.py guards the Beam race that lost documents between them
     workers: int = 1
     # the run exits 1 when errors / records in is above this
     max_error_fraction: float = 0.01
