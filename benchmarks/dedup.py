@@ -197,7 +197,8 @@ def helper(command: list[str], *paths: Path, options: list[str] = ()) -> dict:
     result.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [*command, *map(str, paths[:-1]), str(result), *options],
-        cwd=REPO,
+        cwd=CHECKOUT or REPO,  # dolmakit's helpers import the code under test from there
+        env={**os.environ, "PYTHONPATH": f"{CHECKOUT}:{HERE}"} if CHECKOUT else None,
         capture_output=True,
         text=True,
     )
