@@ -11,9 +11,11 @@ benchmarks/zero_loss.py measured (5-9% under CPU load). Beam 2.77.0;
 benchmarks/beam_data_plane_race.py reproduces it with Beam alone, on a quiet machine.
 
 The guard makes each write hold the stream's flush lock, which the timer's flush holds from
-get() to _clear(). Beam's runner-side streams are only written through write() (bundle inputs
-and timers), so that one method is enough; the SDK workers' own streams are size-based (no
-timer) on the multi-process runner.
+get() to _clear(). A write then waits while a flush's hand-off blocks: back-pressure from the send
+queue, which the gRPC thread drains on its own; Beam's close() already waited on that flush.
+Beam's runner-side streams are only written through write() (bundle inputs and timers), so that
+one method is enough; the SDK workers' own streams are size-based (no timer) on the
+multi-process runner.
 """
 
 from __future__ import annotations
