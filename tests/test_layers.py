@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dolmakit"
 # lowest first; the README's Layout section describes each
 LAYERS = [
     "core", "presets", "text", "extract", "io", "report", "models", "taggers", "filters", "dedup",
-    "sources", "engine", "lm", "classifier", "tokens", "mix", "model", "cli",
+    "sources", "engine", "tag", "lm", "classifier", "tokens", "mix", "model", "cli",
 ]  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from dolmakit.core.logs import configure as configure_logging
@@ -20,12 +22,16 @@ def mix(ctx: click.Context, mix_file: str, overrides: tuple[str, ...], output: s
     """Mix the sources of MIX_FILE (YAML) into token shards: count tokens per source, sample
     whole documents to the proportions or epochs, split a held-out set, shuffle, write. Other
     options pass through to Beam."""
-    from dolmakit.mix.pipeline import run_mix
+    from dolmakit.mix.job import run_mix
 
     configure_logging(quiet)
     settings = list(overrides) + ([f"output={output}"] if output else [])
-    report = run_mix(mix_file, settings, list(ctx.args))
-    click.echo(format_table(report))
+    result = run_mix(mix_file, settings, list(ctx.args))
+    click.echo(format_table(result.report))
+    for line in result.status_lines(result.report["output"]):
+        click.echo(line)
+    if not result.published:
+        sys.exit(1)
 
 
 def format_table(report: dict) -> str:

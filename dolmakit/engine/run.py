@@ -1,119 +1,122 @@
-"""One `dolmakit run`: resolve, launch on Beam, wait, report, and judge the outcome."""
+"""One `dolmakit run`: resolve, launch on Beam through the job lifecycle, report, summarize."""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import yaml
-from apache_beam.options.pipeline_options import TestOptions
+from apache_beam.options.pipeline_options import PipelineOptions, TestOptions
 
 from dolmakit.engine.config import ResolvedPipeline, load_pipeline
-from dolmakit.engine.launch import (
-    TAG_REPORTS,
-    clear_outputs,
-    promote,
-    run_to_end,
-    staging_folder,
-    stale_staging,
-)
-from dolmakit.engine.pipeline import Launch, make_pipeline
+from dolmakit.engine.launch import run_to_end
+from dolmakit.engine.lifecycle import Job, JobResult, records_add_up, run_job
+from dolmakit.engine.ownership import Ledger, files_under, staging_path
+from dolmakit.engine.pipeline import make_pipeline
+from dolmakit.io.dolma import ATTRIBUTES
+from dolmakit.io.files import absolute
 from dolmakit.io.readers import READ_STEP
-from dolmakit.report.build import build_report, counters_of, write_atomically, write_report
+from dolmakit.report.build import build_report, counters_of, write_atomically
 
 LOG = logging.getLogger("dolmakit")
-# what a run writes under output.path and a new run replaces; report.json comes last
-_PUBLISHED = ("documents", "attributes", "removed", "errors", "config.yaml")
-# a new run's documents make the reports of earlier `dolmakit tag` runs over them stale
-_OUTPUTS = (*_PUBLISHED, "report.json", "report.html", TAG_REPORTS)
+_NAMES = ("documents", "removed", "errors", "config.yaml")
 
 
-@dataclass
-class Summary:
-    text: str
-    ok: bool
-    report: dict | None = None
+class RunJob(Job):
+    """A pipeline's run: documents, attributes/<step>, removed, errors and config.yaml."""
+
+    command = key = "run"
+
+    def __init__(self, resolved: ResolvedPipeline, pipeline_file: str, beam_args: list[str]):
+        self.resolved, self.pipeline_file, self.beam_args = resolved, pipeline_file, beam_args
+        self.root = absolute(resolved.config.output.path.rstrip("/"))
+        self.source = pipeline_file
+
+    def outputs(self) -> list[str]:
+        steps = [f"{ATTRIBUTES}/{step.name}" for step in self.resolved.steps]
+        return [*_NAMES, *(steps if self.resolved.config.output.format == "dolma" else [])]
+
+    def staged_outputs(self, staging: str) -> list[str]:
+        """What the run wrote: attribute folders are named by the attributes the documents
+        carry (attributes/input for those without a step's prefix), known only after the run."""
+        folders = {path.split("/")[1] for path in files_under(staging, ATTRIBUTES)}
+        named = [*_NAMES, *(f"{ATTRIBUTES}/{folder}" for folder in sorted(folders))]
+        return [name for name in named if files_under(staging, name)]
+
+    def supersedes(self, ledger: Ledger) -> list[str]:
+        """New documents make every earlier run's outputs and every tag run's attributes
+        (which describe the documents line by line) stale."""
+        return [key for key in ledger.jobs if key == self.key or key.startswith("tag:")]
+
+    def prepare(self, staging: str) -> None:
+        self.launch = make_pipeline(self.resolved, self.beam_args, output_root=staging)
+
+    def execute(self, staging: str) -> dict:
+        launch = self.launch
+        config_text = yaml.safe_dump(self.resolved.to_data(), sort_keys=False)
+        write_atomically(f"{staging}/config.yaml", config_text)
+        count = len(launch.files)
+        files = f"{count} file{'' if count == 1 else 's'}"
+        LOG.info("running %s on %s with %s", self.pipeline_file, files, launch.runner_label)
+        started, clock = datetime.now(UTC), time.monotonic()
+        result = run_to_end(launch.pipeline, "pipeline")
+        return build_report(
+            counters_of(result),
+            [(READ_STEP, "read")] + [(step.name, step.type_name) for step in self.resolved.steps],
+            pipeline=self.pipeline_file,
+            output=self.root,
+            runner=launch.runner_label,
+            started=started.isoformat(timespec="seconds"),
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            wall_seconds=round(time.monotonic() - clock, 3),
+            input={"files": count, "bytes": launch.input_bytes},
+            config=self.resolved.to_data(),
+        )
+
+    def judge(self, report: dict, staging: str) -> list[str]:
+        return records_add_up(report, self.resolved.config.run.max_error_fraction)
 
 
-def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str]) -> Summary:
-    """Runs the pipeline into a staging folder under output.path and publishes its outputs
-    under their final names only when every record adds up and the error fraction is within
-    bounds; report.json, written last, is the sign of a finished, published run."""
+def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str]) -> JobResult:
+    """Runs the pipeline through the job lifecycle (engine/lifecycle.py): staged, judged,
+    published under output.path only when every record adds up; returns the outcome with its
+    summary in `text`."""
     resolved = load_pipeline(pipeline_file, overrides)
-    root = resolved.config.output.path.rstrip("/")
-    staging = staging_folder(root)
-    launch = make_pipeline(resolved, beam_args, output_root=staging)
-    if launch.pipeline.options.view_as(TestOptions).dry_run:
-        launch.pipeline.run()
-        return Summary(f"dry run: job graph for {launch.runner_label} built, nothing ran", True)
-    clear_outputs(root, [*_OUTPUTS, *_relative(root, stale_staging(root))], "run")
-    config_text = yaml.safe_dump(resolved.to_data(), sort_keys=False)
-    write_atomically(f"{staging}/config.yaml", config_text)
-    count = len(launch.files)
-    files = f"{count} file{'' if count == 1 else 's'}"
-    LOG.info("running %s on %s with %s", pipeline_file, files, launch.runner_label)
-    report = _execute(launch, resolved, pipeline_file, root)
-    published = _adds_up(report, resolved)
-    if published:
-        promote(staging, root, _PUBLISHED)
-    where = root if published else staging
-    summary = _summarize(report, resolved, where, write_report(report, where))
-    if not published:
-        summary.text += f"\nNOT PUBLISHED: nothing under {root}/ but this folder: {staging}/"
-    return summary
+    job = RunJob(resolved, pipeline_file, beam_args)
+    if PipelineOptions(beam_args).view_as(TestOptions).dry_run:
+        job.prepare(staging_path(job.root))
+        job.launch.pipeline.run()  # builds the job graph (Dataflow's dry run), runs nothing
+        text = f"dry run: job graph for {job.launch.runner_label} built, nothing ran"
+        return JobResult({}, True, job.root, ("", ""), text=text)
+    result = run_job(job)
+    result.text = summarize(result, job)
+    return result
 
 
-def _adds_up(report: dict, resolved: ResolvedPipeline) -> bool:
-    """Whether every record is accounted for and the errors are within run.max_error_fraction."""
+def summarize(result: JobResult, job: RunJob) -> str:
+    report, where = result.report, result.where
     totals = report["totals"]
-    fraction = totals["errors"] / totals["in"] if totals["in"] else 0.0
-    return totals["invariant_holds"] and fraction <= resolved.config.run.max_error_fraction
-
-
-def _relative(root: str, paths: list[str]) -> list[str]:
-    return [path[len(root) + 1 :] for path in paths]
-
-
-def _execute(launch: Launch, resolved: ResolvedPipeline, pipeline_file: str, root: str) -> dict:
-    """Runs the pipeline to its end and returns its report."""
-    started, clock = datetime.now(UTC), time.monotonic()
-    result = run_to_end(launch.pipeline, "pipeline")
-    return build_report(
-        counters_of(result),
-        [(READ_STEP, "read")] + [(step.name, step.type_name) for step in resolved.steps],
-        pipeline=pipeline_file,
-        output=root,
-        runner=launch.runner_label,
-        started=started.isoformat(timespec="seconds"),
-        finished=datetime.now(UTC).isoformat(timespec="seconds"),
-        wall_seconds=round(time.monotonic() - clock, 3),
-        input={"files": len(launch.files), "bytes": launch.input_bytes},
-        config=resolved.to_data(),
-    )
-
-
-def _summarize(
-    report: dict, resolved: ResolvedPipeline, root: str, paths: tuple[str, str]
-) -> Summary:
-    totals = report["totals"]
-    bound = resolved.config.run.max_error_fraction
-    fraction = totals["errors"] / totals["in"] if totals["in"] else 0.0
     lines = [
         f"in {totals['in']:,} = kept {totals['kept']:,} + removed {totals['removed']:,}"
         f" + errors {totals['errors']:,}"
         + ("" if totals["invariant_holds"] else "   <-- DOES NOT ADD UP"),
         f"{report['throughput']['records_per_s']:,} records/s, "
         f"{report['throughput']['input_mb_per_s']} MB/s in {report['wall_seconds']} s",
-        f"documents: {root}/documents/",
-        f"removed:   {root}/removed/",
-        f"errors:    {root}/errors/",
-        f"report:    {paths[0]}  {paths[1]}",
+        f"documents: {where}/documents/",
+        f"removed:   {where}/removed/",
+        f"errors:    {where}/errors/",
+        f"report:    {result.report_paths[0]}  {result.report_paths[1]}",
     ]
-    ok = _adds_up(report, resolved)
-    if fraction > bound:
-        lines.append(
-            f"FAILED: error fraction {fraction:.4f} is above run.max_error_fraction {bound}"
-        )
-    return Summary("\n".join(lines), ok, report)
+    if result.published:
+        stale = unowned_attribute_folders(job.root)
+        lines += [f"WARNING: {name}/ was not written by dolmakit and describes the previous "
+                  "documents; left as it was" for name in stale]  # fmt: skip
+    return "\n".join(lines + result.status_lines(job.root))
+
+
+def unowned_attribute_folders(root: str) -> list[str]:
+    """attributes/<name> folders under root with files no dolmakit job recorded."""
+    owned = Ledger.read(root).owned()
+    return sorted({"/".join(path.split("/")[:2]) for path in files_under(root, ATTRIBUTES)
+                   if path not in owned})  # fmt: skip

@@ -73,6 +73,34 @@ def _document_of(item: Any) -> Document:
     return item if isinstance(item, Document) else item.doc
 
 
+class StepChain:
+    """Consecutive per-document steps run on one document in order, a removal or an error
+    ending its way: the plain object behind StepsFn (a run) and a tag run's TagFileFn."""
+
+    def __init__(self, steps: list[Step]):
+        self.steps = steps
+
+    def setup(self) -> None:
+        for step in self.steps:
+            step.setup()
+
+    def run(self, doc: Document) -> Iterator[tuple[Step, Any]]:
+        """(step, its outcome: the document, a Removed or an ErrorRecord) for every step the
+        document reached."""
+        for step in self.steps:
+            outcome = run_step(step, doc)
+            yield step, outcome
+            if outcome is not doc:
+                return
+
+    def drain_stats(self) -> Iterator[tuple[str, int]]:
+        """The steps' own statistics since the last drain, named for the report."""
+        for step in self.steps:
+            for key, n in step.stats.items():
+                yield (key if key.startswith(HIST_PREFIX) else f"{step.name}/{key}"), n
+            step.stats.clear()
+
+
 class StepsFn(CountingDoFn):
     """Runs consecutive per-document steps in one DoFn (Beam's per-element cost is paid once,
     not once per step), each counted as its own step; an exception in a step is that
@@ -82,21 +110,19 @@ class StepsFn(CountingDoFn):
         self.steps = steps
 
     def setup(self) -> None:
-        for step in self.steps:
-            step.setup()
-        self.counters = [self.step_tally(step.name) for step in self.steps]
+        self.chain = StepChain(self.steps)
+        self.chain.setup()
+        self.counters = {step.name: self.step_tally(step.name) for step in self.steps}
         self.stats = self.tally("")
 
     def finish_bundle(self) -> None:
-        for step in self.steps:
-            for key, n in step.stats.items():
-                self.stats.inc(key if key.startswith(HIST_PREFIX) else f"{step.name}/{key}", n)
-            step.stats.clear()
+        for key, n in self.chain.drain_stats():
+            self.stats.inc(key, n)
         super().finish_bundle()
 
     def process(self, doc: Document) -> Iterator[Any]:
-        for step, counters in zip(self.steps, self.counters, strict=True):
-            routed = route(run_step(step, doc), counters)
+        for step, outcome in self.chain.run(doc):
+            routed = route(outcome, self.counters[step.name])
             if routed is not doc:  # removed or failed: tagged for its output
                 yield routed
                 return

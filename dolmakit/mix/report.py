@@ -8,9 +8,7 @@ from dolmakit.mix.plan import HELD_OUT, TRAIN, MixPlan, SourceCounts
 from dolmakit.report.build import step_counts
 
 # reading a source is counted as a step of the source's name, as route() counts a run's steps:
-# step/<source>/{in,kept,removed/<rule>,error/<kind>}; what the writers wrote is counted under
-# mix/<source>/{train,heldout}_{documents,tokens}
-PREFIX = "mix"
+# step/<source>/{in,kept,removed/<rule>,error/<kind>} (mix/transforms.py names every counter)
 SOURCE_STEP = "mix source (read, include/exclude)"
 
 

@@ -85,11 +85,14 @@ def shared_tokenizer(mix_file: str, out_dir: Path, vocab_size: int, sample_chars
 
 
 def build_mix(mix_file: str, output: Path, tokenizer: str, overrides: list[str] = ()) -> Path:
-    from dolmakit.mix.pipeline import run_mix
+    from dolmakit.core.errors import FatalError
+    from dolmakit.mix.job import run_mix
 
     # paths in an override are parsed as YAML: quote them so any path stays a string
-    run_mix(mix_file, [*overrides, f"output={json.dumps(str(output))}",
-                       f"tokenizer={json.dumps(tokenizer)}"])  # fmt: skip
+    result = run_mix(mix_file, [*overrides, f"output={json.dumps(str(output))}",
+                                f"tokenizer={json.dumps(tokenizer)}"])  # fmt: skip
+    if not result.published:
+        raise FatalError("; ".join(result.status_lines(str(output))))
     return output
 
 

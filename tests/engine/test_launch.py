@@ -1,30 +1,18 @@
-"""The one launch `dolmakit run` and `dolmakit mix` share: runner choice, a run to its end,
-clearing the previous run's outputs, and the input's size."""
+"""The one launch `dolmakit run`, `tag` and `mix` share: runner choice, a run to its end, and
+the input's size."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import apache_beam as beam
 import pytest
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineState
-from helpers import SCHEME
 
 import dolmakit.engine.builtins  # noqa: F401  (the readers register on import: jsonl for expand_inputs)
 from dolmakit.core.errors import ConfigError, FatalError
-from dolmakit.engine.launch import (
-    INCOMPLETE,
-    choose_runner,
-    clear_outputs,
-    input_bytes,
-    new_pipeline,
-    promote,
-    run_to_end,
-    staging_folder,
-    stale_staging,
-)
+from dolmakit.engine.launch import choose_runner, input_bytes, new_pipeline, run_to_end
 from dolmakit.io.inputs import InputFile, expand_inputs
 
 
@@ -82,36 +70,6 @@ def test_a_failing_run_is_a_fatal_error_that_names_what_failed(what):
     assert isinstance(caught.value.__cause__, ValueError)
 
 
-def tree(root: Path) -> list[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
-
-
-def test_clearing_removes_exactly_the_named_outputs(tmp_path):
-    for folder in ("documents", "errors", "keep"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "part-0.jsonl.gz").write_bytes(b"x")
-    for name in ("report.json", "config.yaml"):
-        (tmp_path / name).write_text("{}")
-    removed = clear_outputs(str(tmp_path), ("documents", "removed", "errors", "report.json"), "run")
-    assert removed == [f"{tmp_path}/documents", f"{tmp_path}/errors", f"{tmp_path}/report.json"]
-    assert tree(tmp_path) == ["config.yaml", "keep", "keep/part-0.jsonl.gz"]
-
-
-def test_clearing_nothing_left_from_before_is_no_work(tmp_path, caplog):
-    (tmp_path / "train").mkdir()
-    with caplog.at_level("INFO", logger="dolmakit"):
-        assert clear_outputs(str(tmp_path), ("heldout", "mix.yaml"), "mix") == []
-    assert tree(tmp_path) == ["train"]
-    assert caplog.messages == []
-
-
-def test_clearing_says_what_it_replaces(tmp_path, caplog):
-    (tmp_path / "heldout").mkdir()
-    with caplog.at_level("INFO", logger="dolmakit"):
-        clear_outputs(str(tmp_path), ("heldout",), "mix")
-    assert caplog.messages == [f"replacing the previous mix's outputs under {tmp_path}"]
-
-
 def test_input_bytes_are_the_sizes_the_globs_found(tmp_path):
     for i, size in enumerate((10, 0, 2_345)):
         (tmp_path / f"part-{i}.jsonl").write_bytes(b"a" * size)
@@ -122,35 +80,6 @@ def test_input_bytes_are_the_sizes_the_globs_found(tmp_path):
     assert input_bytes([]) == 0
     unknown = InputFile("s3://commoncrawl/x.warc.gz", "warc", 0, 1)  # from a listing
     assert input_bytes([*files, unknown]) == 2_355
-
-
-def stage_a_run(folder: Path) -> None:
-    (folder / "documents").mkdir(parents=True)
-    (folder / "documents" / "part-0.jsonl.gz").write_bytes(b"d")
-    (folder / "errors").mkdir()
-    (folder / "errors" / "part-0.jsonl.gz").write_bytes(b"e")
-    (folder / "config.yaml").write_text("c")
-
-
-def files_under(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-@pytest.mark.parametrize("through", ["local", "object store"])
-def test_promote_moves_the_named_outputs_and_removes_the_staging(tmp_path, through):
-    staging = tmp_path / "_incomplete-1"
-    stage_a_run(staging)
-    prefix = "" if through == "local" else f"{SCHEME}://"
-    promote(f"{prefix}{staging}", f"{prefix}{tmp_path}", ["documents", "removed", "config.yaml"])
-    assert files_under(tmp_path) == ["config.yaml", "documents/part-0.jsonl.gz"]
-
-
-def test_staging_folders_are_new_and_found_again_later(tmp_path):
-    first, second = staging_folder(str(tmp_path)), staging_folder(str(tmp_path))
-    assert first != second and first.startswith(f"{tmp_path}/{INCOMPLETE}")
-    stage_a_run(Path(first))
-    (tmp_path / "documents").mkdir()
-    assert stale_staging(str(tmp_path)) == [first]
 
 
 def test_local_workers_inherit_two_malloc_arenas_unless_set(monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,15 +139,81 @@ def test_dolma_jsonl_output_reads_back_as_input(sample_run, tmp_path):
     )
 
 
-def test_a_rerun_replaces_the_previous_outputs(tmp_path):
-    stale = tmp_path / "documents" / "part-00007-of-00009.jsonl.gz"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"old")
-    tag_report = tmp_path / "_tag" / "quality" / "report.json"  # of a dolmakit tag run
-    tag_report.parent.mkdir(parents=True)
-    tag_report.write_text("{}")
-    run(tmp_path, "run.workers=1")
-    assert not stale.exists() and not (tmp_path / "_tag").exists()
+def test_a_rerun_replaces_exactly_the_previous_runs_files(tmp_path):
+    """Three shards, then one: the two the first run wrote and the second did not are gone."""
+    run(tmp_path, "output.shards=3")
+    assert len(list((tmp_path / "documents").iterdir())) == 3
+    (tmp_path / "notes.txt").write_text("mine")
+    run(tmp_path, "output.shards=1")
+    assert [p.name for p in (tmp_path / "documents").iterdir()] == ["part-00000-of-00001.jsonl.gz"]
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    ledger = json.loads((tmp_path / "_dolmakit.json").read_text())
+    assert ledger["jobs"]["run"]["files"][:3] == [
+        "config.yaml",
+        "documents/part-00000-of-00001.jsonl.gz",
+        "errors/part-00000-of-00001.jsonl.gz",
+    ]
+
+
+USER_FILES = {
+    "documents/my.jsonl": '{"id": "mine", "text": "my own document"}\n',
+    "attributes/mine/a.jsonl": "{}\n",
+    "errors/notes.txt": "my notes",
+    "removed/README.txt": "my readme",
+    "_incomplete-mine/keep.txt": "keep",
+    "config.yaml": "my: config\n",
+    "other.txt": "unrelated",
+}
+
+
+def test_a_run_into_a_folder_of_the_users_files_stops_and_deletes_nothing(tmp_path):
+    """The user's folder U with files under the names a run writes: exit 2, every file as it
+    was, no staging folder."""
+    for relative, text in USER_FILES.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "dolmakit", "run", PIPELINE, "--output", str(tmp_path),
+         "--set", f"input.paths=[{SAMPLE_WARC}]"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2
+    listed = [f"  {tmp_path}/{name}" for name in sorted(USER_FILES)
+              if name not in ("other.txt", "attributes/mine/a.jsonl")]  # fmt: skip
+    assert done.stderr.strip().endswith("another output path:\n" + "\n".join(listed))
+    assert {str(p.relative_to(tmp_path)): p.read_text() for p in tmp_path.rglob("*")
+            if p.is_file()} == USER_FILES  # fmt: skip
+
+
+def test_cleaning_a_dataset_in_place_gives_what_writing_elsewhere_gives(sample_run, tmp_path):
+    """A dataset dolmakit wrote, read from its own documents/ and written back to itself."""
+    dataset = tmp_path / "dataset"
+    shutil.copytree(sample_run[0], dataset)
+    again = [f"input.paths=[{dataset}/documents/*.jsonl.gz]", "steps.length_filter."
+             "config.remove_if={too_few_words: 'text_stats_v1__words < 300'}"]  # fmt: skip
+    elsewhere = run_pipeline(PIPELINE, [*again, f"output.path={tmp_path / 'elsewhere'}"], [])
+    in_place = run_pipeline(PIPELINE, [*again, f"output.path={dataset}"], [])
+    assert in_place.ok and in_place.report["totals"] == elsewhere.report["totals"]
+    assert 0 < in_place.report["totals"]["kept"] < len(sample_run[2])
+    assert without_added(read_jsonl_dir(dataset / "documents")) == without_added(
+        read_jsonl_dir(tmp_path / "elsewhere" / "documents")
+    )
+    assert without_added(read_jsonl_dir(dataset / "removed")) == without_added(
+        read_jsonl_dir(tmp_path / "elsewhere" / "removed")
+    )
+
+
+def test_a_failed_rerun_leaves_the_published_outputs_intact(tmp_path):
+    lines = ['{"id": "a", "text": "one document"}', "not json"]
+    pipeline = jsonl_pipeline(tmp_path, lines, max_error_fraction=0.5)
+    assert run_pipeline(str(pipeline), [], []).ok
+    out = tmp_path / "out"
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    failed = run_pipeline(str(pipeline), ["run.max_error_fraction=0.1"], [])
+    assert not failed.ok
+    after = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()
+             and not str(p.relative_to(out)).startswith("_incomplete-")}  # fmt: skip
+    assert after == before
 
 
 def test_every_shared_capture_through_the_pipeline(shared_warc_dir, tmp_path):
@@ -233,10 +300,12 @@ def test_a_run_that_fails_publishes_nothing_under_the_final_names(tmp_path):
     (staging,) = (tmp_path / "out").iterdir()
     assert staging.name.startswith("_incomplete-")
     assert names_under(staging) == [
-        "config.yaml", "documents", "errors", "removed", "report.html", "report.json",
+        "_dolmakit_staging.json", "config.yaml", "documents", "errors", "removed", "report.html",
+        "report.json",
     ]  # fmt: skip
-    assert f"NOT PUBLISHED: nothing under {tmp_path / 'out'}/ but this folder: {staging}/" in (
-        summary.text
+    assert summary.text.endswith(
+        "FAILED: error fraction 0.5000 is above run.max_error_fraction 0.1\n"
+        f"NOT PUBLISHED: nothing under {tmp_path / 'out'}/ changed; this run's files: {staging}/"
     )
     assert len(read_jsonl_dir(staging / "errors")) == 1
 
@@ -247,7 +316,8 @@ def test_a_published_run_replaces_what_a_failed_one_left(tmp_path):
     assert not run_pipeline(str(pipeline), [], []).ok
     assert run_pipeline(str(pipeline), ["run.max_error_fraction=0.5"], []).ok
     assert names_under(tmp_path / "out") == [
-        "config.yaml", "documents", "errors", "removed", "report.html", "report.json",
+        "_dolmakit.json", "config.yaml", "documents", "errors", "removed", "report.html",
+        "report.json",
     ]  # fmt: skip
 
 

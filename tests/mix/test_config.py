@@ -8,7 +8,7 @@ import pytest
 
 from dolmakit.core.errors import ConfigError
 from dolmakit.mix.config import load_mix
-from dolmakit.mix.pipeline import run_mix
+from dolmakit.mix.job import run_mix
 
 from . import write_mix, write_source
 

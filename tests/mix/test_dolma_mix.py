@@ -12,8 +12,8 @@ import yaml
 
 from dolmakit.core.errors import ConfigError
 from dolmakit.engine.run import run_pipeline
-from dolmakit.engine.tag import run_tag
-from dolmakit.mix.pipeline import run_mix
+from dolmakit.mix.job import run_mix
+from dolmakit.tag.job import run_tag
 
 from . import write_mix
 
@@ -91,7 +91,7 @@ def train_ids(out: Path) -> list[str]:
 
 
 def test_the_mix_selects_over_the_joined_attribute_folders(dataset, tmp_path):
-    report = run_mix(mix(tmp_path, dataset))
+    report = run_mix(mix(tmp_path, dataset)).report
     assert train_ids(tmp_path / "out") == SELECTED
     (web,) = report["steps"]
     assert (web["in"], web["kept"], web["errors"]) == (7, 4, {})
@@ -100,7 +100,7 @@ def test_the_mix_selects_over_the_joined_attribute_folders(dataset, tmp_path):
 
 
 def test_without_the_url_folder_its_rules_match_nothing(dataset, tmp_path):
-    report = run_mix(mix(tmp_path, dataset, attributes=["text_stats_v1"]))
+    report = run_mix(mix(tmp_path, dataset, attributes=["text_stats_v1"])).report
     assert train_ids(tmp_path / "out") == ["a0", "a1", "a3", "a5", "a6"]  # words >= 50 only
     assert report["steps"][0]["removed"] == {"include: no rule matched": 2}
 

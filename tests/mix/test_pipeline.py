@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from dolmakit.cli.mix import mix as mix_command
-from dolmakit.mix.pipeline import run_mix
+from dolmakit.mix.job import run_mix
 from dolmakit.tokens.shards import read_manifest
 
 from . import write_mix, write_source
@@ -43,7 +43,7 @@ def mix_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def report(mix_file) -> dict:
-    return run_mix(str(mix_file))
+    return run_mix(str(mix_file)).report
 
 
 def index(folder: Path) -> list[dict]:
@@ -151,7 +151,7 @@ def test_unreadable_records_go_to_errors_with_their_cause(tmp_path):
                      held_out_fraction=0.0, max_tokens_per_shard=100_000, run={"workers": 1},
                      sources=[{"name": "web", "paths": [str(folder / "*.jsonl*")],
                                "proportion": 1.0}])  # fmt: skip
-    report = run_mix(str(path))
+    report = run_mix(str(path)).report
     (step,) = report["steps"]
     assert step["errors"] == {"bad_record": 1} and report["totals"]["invariant_holds"]
     (written,) = sorted((tmp_path / "out" / "errors").glob("*.jsonl.gz"))

@@ -13,7 +13,7 @@ from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.errors import ConfigError
 from dolmakit.io.inputs import InputFile
 from dolmakit.mix.config import SourceSpec, resolve_mix
-from dolmakit.mix.pipeline import count_sources
+from dolmakit.mix.passes import count_sources
 from dolmakit.mix.read import SourceRules, expand_sources, source_records
 
 

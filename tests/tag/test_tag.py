@@ -19,7 +19,8 @@ from dolmakit.core.document import Document, Span
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.steps import STEPS, Tagger, register_step
 from dolmakit.engine.run import run_pipeline
-from dolmakit.engine.tag import load_tag, run_tag
+from dolmakit.tag.config import load_tag
+from dolmakit.tag.job import run_tag
 
 MADE = [
     {"type": "text_stats_v1"},
@@ -166,7 +167,6 @@ def test_running_a_tagger_again_replaces_only_its_folder(tagged, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(dataset, copy)
     folder = copy / "attributes" / "gopher_repetition_v1"
-    (folder / "stale.jsonl.gz").write_bytes(gzip.compress(b'{"id": "old"}\n'))
     file = tag_file(tmp_path, copy, [REPETITION])
     summary = run_tag(file, ["steps.gopher_repetition_v1.config.top_ngrams=[2]"], [])
     assert summary.ok
@@ -180,6 +180,33 @@ def test_running_a_tagger_again_replaces_only_its_folder(tagged, tmp_path):
     assert digests(copy / "attributes" / "text_stats_v1") == {
         k.removeprefix("text_stats_v1/"): v for k, v in before["attributes"].items()
     }
+
+
+def test_a_file_dolmakit_did_not_write_in_the_taggers_folder_stops_it(tagged, tmp_path):
+    _, dataset, _, _, _ = tagged
+    copy = tmp_path / "copy"
+    shutil.copytree(dataset, copy)
+    mine = copy / "attributes" / "gopher_repetition_v1" / "mine.jsonl.gz"
+    mine.write_bytes(b"mine")
+    before = digests(copy)
+    with pytest.raises(ConfigError, match=f"another output path:\n  {mine}$"):
+        run_tag(tag_file(tmp_path, copy, [REPETITION]), [], [])
+    assert digests(copy) == before
+
+
+def test_a_new_run_over_a_tagged_dataset_removes_the_tag_runs_outputs(tagged, tmp_path):
+    """The tag run's attributes describe the old documents line by line: they go when a run
+    publishes new documents; a folder of the user's stays, with a warning."""
+    tmp, dataset, _, _, _ = tagged
+    copy = tmp_path / "copy"
+    shutil.copytree(dataset, copy)
+    (copy / "attributes" / "mine").mkdir()
+    (copy / "attributes" / "mine" / "a.jsonl").write_text("{}")
+    summary = run_pipeline(str(tmp / "dataset.yaml"), [f"output.path={copy}"], [])
+    assert summary.ok
+    assert sorted(p.name for p in (copy / "attributes").iterdir()) == ["mine", "text_stats_v1"]
+    assert not (copy / "_tag").exists()
+    assert "WARNING: attributes/mine/ was not written by dolmakit" in summary.text
 
 
 def test_a_filter_step_is_refused_before_launch(tagged, tmp_path):
