@@ -130,7 +130,7 @@ def delete_files(root: str, files: Iterable[str]) -> None:
     paths = [f"{root}/{path}" for path in files]
     try:
         FileSystems.delete(paths)
-    except (BeamIOError, OSError):  # one request for them all, then one by one where some are missing
+    except (BeamIOError, OSError):  # one request for all, then one by one: some are missing
         FileSystems.delete([path for path in paths if FileSystems.exists(path)])
     for folder in sorted({p.rsplit("/", 1)[0] for p in paths}, key=len, reverse=True):
         _remove_empty_folders(folder, root)
