@@ -34,10 +34,11 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
     """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
     --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, in
     one process unless run.workers says otherwise."""
+    from dolmakit.engine.config import text_override
     from dolmakit.engine.run import run_pipeline
 
     configure_logging(quiet)
-    settings = list(overrides) + ([f"output.path={output}"] if output else [])
+    settings = list(overrides) + ([text_override("output.path", output)] if output else [])
     summary = run_pipeline(pipeline_file, settings, list(ctx.args))
     click.echo(summary.text)
     if not summary.ok:
