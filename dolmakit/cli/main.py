@@ -10,9 +10,11 @@ import click
 
 from dolmakit.core.errors import ConfigError, DolmakitError
 from dolmakit.core.logs import configure as configure_logging
+from dolmakit.core.version import versions_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(versions_line(), "--version", message="%(version)s")
 def cli() -> None:
     """Turn web crawls and curated sources into LLM pretraining data, on Apache Beam."""
 
@@ -46,11 +48,13 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
 
 
 @cli.command()
-def steps() -> None:
-    """List every registered step and input format with its config fields and defaults."""
-    from dolmakit.engine.describe import describe_steps
+@click.argument("name", required=False)
+def steps(name: str | None) -> None:
+    """List every registered step and input format with its config fields and defaults, or
+    show step (or input format) NAME: each setting explained, and its presets."""
+    from dolmakit.engine.describe import describe_one, describe_steps
 
-    click.echo(describe_steps())
+    click.echo(describe_one(name) if name else describe_steps())
 
 
 def _add_command_groups() -> None:
