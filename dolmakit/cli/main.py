@@ -57,6 +57,18 @@ def steps(name: str | None) -> None:
     click.echo(describe_one(name) if name else describe_steps())
 
 
+@cli.command()
+@click.argument("output")
+@click.option("--reason", help="Only this removal reason (or error kind, or `kept`).")
+@click.option("--sample", default=3, show_default=True, help="Documents shown per reason.")
+def inspect(output: str, reason: str | None, sample: int) -> None:
+    """Show what the finished run in OUTPUT (local, gs://, s3://) kept and removed: counts by
+    step and reason, the opening of a few documents per reason, errors by cause. Reads only."""
+    from dolmakit.report.inspect import inspect_output
+
+    click.echo(inspect_output(output, reason, sample), nl=False)
+
+
 def _add_command_groups() -> None:
     from dolmakit.cli.ablate import ablate
     from dolmakit.cli.classifier import classifier
