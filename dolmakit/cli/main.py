@@ -60,7 +60,13 @@ def steps(name: str | None) -> None:
 @cli.command()
 @click.argument("output")
 @click.option("--reason", help="Only this removal reason (or error kind, or `kept`).")
-@click.option("--sample", default=3, show_default=True, help="Documents shown per reason.")
+@click.option(
+    "--sample",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Documents shown per reason.",
+)
 def inspect(output: str, reason: str | None, sample: int) -> None:
     """Show what the finished run in OUTPUT (local, gs://, s3://) kept and removed: counts by
     step and reason, the opening of a few documents per reason, errors by cause. Reads only."""
