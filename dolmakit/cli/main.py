@@ -10,9 +10,11 @@ import click
 
 from dolmakit.core.errors import ConfigError, DolmakitError
 from dolmakit.core.logs import configure as configure_logging
+from dolmakit.core.version import versions_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(versions_line(), "--version", message="%(version)s")
 def cli() -> None:
     """Turn web crawls and curated sources into LLM pretraining data, on Apache Beam."""
 
@@ -34,10 +36,11 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
     """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
     --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, in
     one process unless run.workers says otherwise."""
+    from dolmakit.engine.config import text_override
     from dolmakit.engine.run import run_pipeline
 
     configure_logging(quiet)
-    settings = list(overrides) + ([f"output.path={output}"] if output else [])
+    settings = list(overrides) + ([text_override("output.path", output)] if output else [])
     summary = run_pipeline(pipeline_file, settings, list(ctx.args))
     click.echo(summary.text)
     if not summary.ok:
@@ -45,11 +48,31 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
 
 
 @cli.command()
-def steps() -> None:
-    """List every registered step and input format with its config fields and defaults."""
-    from dolmakit.engine.describe import describe_steps
+@click.argument("name", required=False)
+def steps(name: str | None) -> None:
+    """List every registered step and input format with its config fields and defaults, or
+    show step (or input format) NAME: each setting explained, and its presets."""
+    from dolmakit.engine.describe import describe_one, describe_steps
 
-    click.echo(describe_steps())
+    click.echo(describe_one(name) if name else describe_steps())
+
+
+@cli.command()
+@click.argument("output")
+@click.option("--reason", help="Only this removal reason (or error kind, or `kept`).")
+@click.option(
+    "--sample",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Documents shown per reason.",
+)
+def inspect(output: str, reason: str | None, sample: int) -> None:
+    """Show what the finished run in OUTPUT (local, gs://, s3://) kept and removed: counts by
+    step and reason, the opening of a few documents per reason, errors by cause. Reads only."""
+    from dolmakit.report.inspect import inspect_output
+
+    click.echo(inspect_output(output, reason, sample), nl=False)
 
 
 def _add_command_groups() -> None:

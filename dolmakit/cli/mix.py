@@ -22,10 +22,11 @@ def mix(ctx: click.Context, mix_file: str, overrides: tuple[str, ...], output: s
     """Mix the sources of MIX_FILE (YAML) into token shards: count tokens per source, sample
     whole documents to the proportions or epochs, split a held-out set, shuffle, write. Other
     options pass through to Beam."""
+    from dolmakit.engine.config import text_override
     from dolmakit.mix.job import run_mix
 
     configure_logging(quiet)
-    settings = list(overrides) + ([f"output={output}"] if output else [])
+    settings = list(overrides) + ([text_override("output", output)] if output else [])
     result = run_mix(mix_file, settings, list(ctx.args))
     click.echo(format_table(result.report))
     for line in result.status_lines(result.report["output"]):

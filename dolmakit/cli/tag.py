@@ -24,10 +24,11 @@ def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: 
     """Tag the Dolma dataset TAG_FILE (YAML) names: each documents file gets one file per
     tagger under attributes/<step>/, line for line; documents/ and other folders stay as they
     are. Other options pass through to Beam, e.g. --runner DataflowRunner."""
+    from dolmakit.engine.config import text_override
     from dolmakit.tag.job import run_tag
 
     configure_logging(quiet)
-    settings = list(overrides) + ([f"dataset={dataset}"] if dataset else [])
+    settings = list(overrides) + ([text_override("dataset", dataset)] if dataset else [])
     summary = run_tag(tag_file, settings, list(ctx.args))
     click.echo(summary.text)
     if not summary.ok:

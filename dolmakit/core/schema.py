@@ -11,9 +11,27 @@ import types
 import typing
 from typing import Any, Literal, TypeVar, Union
 
+import yaml
+
 from dolmakit.core.errors import ConfigError
 
 T = TypeVar("T")
+
+
+class CommaText(str):
+    """Unquoted text with commas given on the command line (`--set KEY=en,de`): the items of a
+    list field (each item read as YAML), and refused where the field takes one value, since
+    `en,de` there is more likely a list than a name with a comma (quoting keeps it as text)."""
+
+    def items(self) -> list[Any]:
+        return [_item(text.strip()) for text in self.split(",")]
+
+
+def _item(text: str) -> Any:
+    try:
+        return yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return text
 
 
 def from_data(cls: type[T], data: Any, *, source: str, key: str) -> T:
@@ -54,7 +72,7 @@ def to_data(value: Any) -> Any:
         return {k: to_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_data(v) for v in value]
-    return value
+    return str(value) if isinstance(value, str) else value  # a CommaText as plain text
 
 
 def describe(tp: Any) -> str:
@@ -73,6 +91,8 @@ def convert(tp: Any, value: Any, *, source: str, key: str) -> Any:
     origin = typing.get_origin(tp)
     if tp is Any:
         return value
+    if isinstance(value, CommaText):
+        value = _comma_text(tp, value, source=source, key=key)
     if dataclasses.is_dataclass(tp):
         return from_data(tp, value, source=source, key=key)
     if origin in (Union, types.UnionType):
@@ -86,6 +106,20 @@ def convert(tp: Any, value: Any, *, source: str, key: str) -> Any:
     if origin is dict:
         return _convert_dict(tp, value, source=source, key=key)
     return _convert_scalar(tp, value, source=source, key=key)
+
+
+def _comma_text(tp: Any, value: CommaText, *, source: str, key: str) -> list[Any]:
+    """`en,de` from --set: the list [en, de] where `tp` takes a list; a ConfigError elsewhere."""
+    args = typing.get_args(tp) if typing.get_origin(tp) in (Union, types.UnionType) else (tp,)
+    if any(typing.get_origin(arg) is list for arg in args):
+        return value.items()
+    hint = f"; to keep it as text, quote it: --set 'KEY=\"{value}\"'" if str in args else ""
+    raise ConfigError(
+        f"--set gave a list, {value!r} (unquoted commas), where one value is expected: "
+        f"{describe(tp)}{hint}",
+        source=source,
+        key=key,
+    )
 
 
 def _convert_union(tp: Any, value: Any, *, source: str, key: str) -> Any:
@@ -128,6 +162,9 @@ def _convert_scalar(tp: Any, value: Any, *, source: str, key: str) -> Any:
         return str(value)
     if isinstance(value, tp) and not (tp is int and isinstance(value, bool)):
         return value
+    if isinstance(value, list):
+        message = f"got a list, {value!r}, where one value is expected: {describe(tp)}"
+        raise ConfigError(message, source=source, key=key)
     raise ConfigError(
         f"expected {describe(tp)}, got {_kind(value)} {value!r}", source=source, key=key
     )

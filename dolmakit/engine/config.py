@@ -6,6 +6,7 @@ is read, with a ConfigError naming the file, the key and what is allowed.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,7 @@ import yaml
 
 import dolmakit.engine.builtins  # noqa: F401  (registers the built-in readers and steps)
 from dolmakit.core.errors import ConfigError
-from dolmakit.core.schema import from_data, to_data
+from dolmakit.core.schema import CommaText, from_data, to_data
 from dolmakit.core.steps import STEPS, Step
 from dolmakit.io.readers import READERS, ReadConfig, Reader, reader_for
 from dolmakit.presets import packaged_preset_file, packaged_preset_types
@@ -221,17 +222,13 @@ def _read_presets(path: Path, source: str, key: str) -> dict[str, Any]:
 
 
 def apply_override(data: dict[str, Any], override: str, source: str) -> None:
-    """Applies `a.b.c=value` (value parsed as YAML) to the raw config; list items by index or,
-    for steps, by name: `steps.length_filter.config.remove_if.too_short='...'`."""
+    """Applies `a.b.c=value` (value parsed as YAML; `a,b` a list where the field is one) to the
+    raw config; list items by index or, for steps, by name:
+    `steps.length_filter.config.remove_if.too_short='...'`."""
     path, sep, raw = override.partition("=")
     if not sep or not path:
         raise ConfigError(f"an override is KEY=VALUE, got {override!r}", source="--set")
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        raise ConfigError(
-            f"cannot parse value {raw!r}: {error}", source="--set", key=path
-        ) from None
+    value = parse_override_value(raw, path)
     *parents, last = path.split(".")
     node: Any = data
     for i, part in enumerate(parents):
@@ -244,6 +241,22 @@ def apply_override(data: dict[str, Any], override: str, source: str) -> None:
         raise ConfigError(
             f"cannot set a key inside {type(node).__name__}", source="--set", key=path
         )
+
+
+def text_override(key: str, text: str) -> str:
+    """`--set KEY=VALUE` that gives `text` as it is (a path with commas or `: ` in it too)."""
+    return f"{key}={json.dumps(text)}"
+
+
+def parse_override_value(raw: str, key: str) -> Any:
+    """A --set value read as YAML (`[en, de]` is a list, `"a,b"` text); unquoted text with
+    commas (`en,de`) stays a CommaText, which the schema makes a list where the field is one."""
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"cannot parse value {raw!r}: {error}", source="--set", key=key) from None
+    quoted = raw.lstrip()[:1] in ("'", '"')
+    return CommaText(value) if isinstance(value, str) and "," in value and not quoted else value
 
 
 def _child(node: Any, part: str, path: str, create: bool) -> Any:

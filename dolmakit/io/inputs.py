@@ -57,7 +57,7 @@ def _match(pattern: str, source: str) -> list[tuple[str, int]]:
     (result,) = FileSystems.match([pattern])
     files = [(m.path, m.size_in_bytes) for m in result.metadata_list if m.size_in_bytes >= 0]
     if not files:
-        raise ConfigError(f"no files match {pattern!r}", source=source, key="input.paths")
+        raise ConfigError(f"no files match {_shown(pattern)}", source=source, key="input.paths")
     return files
 
 
@@ -65,8 +65,15 @@ def _match_directories(pattern: str, source: str) -> list[tuple[str, int]]:
     """Local folders matching a glob, for readers whose input is a folder (a code checkout)."""
     folders = [(path, -1) for path in glob.glob(pattern) if os.path.isdir(path)]
     if not folders:
-        raise ConfigError(f"no folders match {pattern!r}", source=source, key="input.paths")
+        raise ConfigError(f"no folders match {_shown(pattern)}", source=source, key="input.paths")
     return folders
+
+
+def _shown(pattern: str) -> str:
+    """A pattern for a message, saying what a relative one was resolved against."""
+    if "://" in pattern or os.path.isabs(pattern):
+        return repr(pattern)
+    return f"{pattern!r} (relative to the current folder {os.getcwd()}, not the pipeline file's)"
 
 
 def _format(path: str, fmt: str, source: str) -> str:

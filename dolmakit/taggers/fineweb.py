@@ -1,5 +1,6 @@
-"""FineWeb's quality signals (Penedo et al. 2024), as datatrove's FineWebQualityFilter computes
-them; the thresholds are the `fineweb_quality` preset of taggers/filter.yaml."""
+"""FineWeb's quality signals (Penedo et al. 2024), as datatrove 0.10's FineWebQualityFilter
+computes them; the thresholds are the `fineweb_quality` preset of dolmakit/presets/filter.yaml,
+which says how the datatrove that built FineWeb in 2024 differed (blank lines, end marks)."""
 
 from __future__ import annotations
 

@@ -84,6 +84,18 @@ def test_no_match_is_config_error(tmp_path: Path) -> None:
     assert f"no files match {pattern!r}" in str(raised.value)
 
 
+def test_a_relative_pattern_that_matches_nothing_names_the_folder(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as raised:
+        expand(["samples/*.warc.gz"])
+    assert raised.value.message == (
+        f"no files match 'samples/*.warc.gz' (relative to the current folder {tmp_path}, "
+        "not the pipeline file's)"
+    )
+    touch(tmp_path, "samples/a.warc.gz")  # the rule itself: found from the current folder
+    assert [f.location for f in expand(["samples/*.warc.gz"])] == [f"{tmp_path}/samples/a.warc.gz"]
+
+
 def test_no_inputs_at_all_is_config_error() -> None:
     with pytest.raises(ConfigError, match="no input files: give input.paths or input.listing"):
         expand([])
