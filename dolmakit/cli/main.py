@@ -36,7 +36,7 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
     """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
     --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, in
     one process unless run.workers says otherwise."""
-    from dolmakit.engine.config import text_override
+    from dolmakit.core.config_files import text_override
     from dolmakit.engine.run import run_pipeline
 
     configure_logging(quiet)

@@ -22,7 +22,7 @@ def mix(ctx: click.Context, mix_file: str, overrides: tuple[str, ...], output: s
     """Mix the sources of MIX_FILE (YAML) into token shards: count tokens per source, sample
     whole documents to the proportions or epochs, split a held-out set, shuffle, write. Other
     options pass through to Beam."""
-    from dolmakit.engine.config import text_override
+    from dolmakit.core.config_files import text_override
     from dolmakit.mix.job import run_mix
 
     configure_logging(quiet)

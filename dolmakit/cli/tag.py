@@ -24,7 +24,7 @@ def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: 
     """Tag the Dolma dataset TAG_FILE (YAML) names: each documents file gets one file per
     tagger under attributes/<step>/, line for line; documents/ and other folders stay as they
     are. Other options pass through to Beam, e.g. --runner DataflowRunner."""
-    from dolmakit.engine.config import text_override
+    from dolmakit.core.config_files import text_override
     from dolmakit.tag.job import run_tag
 
     configure_logging(quiet)

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dolmakit.core.config_files import read_yaml
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.expressions import ExpressionError, compile_expression
 from dolmakit.core.schema import from_data, to_data
-from dolmakit.engine.config import RunConfig, read_yaml
+from dolmakit.engine.run_config import RunConfig
 
 PROPORTION_TOLERANCE = 1e-6
 # tokenizers that need no model file: words split on whitespace (for plans, tests, dry runs)

@@ -7,10 +7,12 @@ from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
 
+from dolmakit.core.config_files import read_yaml
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.schema import from_data, to_data
 from dolmakit.core.steps import CollectionStep, Step, Tagger
-from dolmakit.engine.config import RunConfig, StepSpec, build_steps, read_yaml, steps_data
+from dolmakit.engine.config import StepSpec, build_steps, steps_data
+from dolmakit.engine.run_config import RunConfig
 from dolmakit.io.dolma import ATTRIBUTES, DOCUMENTS
 from dolmakit.io.files import absolute
 from dolmakit.io.jsonl import JsonlReader

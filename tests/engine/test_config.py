@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dolmakit.core.config_files import apply_override
 from dolmakit.core.errors import ConfigError
-from dolmakit.engine.config import apply_override, load_pipeline, load_preset
+from dolmakit.engine.config import load_pipeline, load_preset
 from dolmakit.engine.transforms import check_read_options
 from dolmakit.filters.attribute_filter import FilterConfig
 from dolmakit.io.inputs import InputFile

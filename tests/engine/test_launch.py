@@ -92,7 +92,7 @@ def test_local_workers_inherit_two_malloc_arenas_unless_set(monkeypatch):
 
 
 def test_the_default_local_run_is_one_in_memory_process():
-    from dolmakit.engine.config import RunConfig
+    from dolmakit.engine.run_config import RunConfig
 
     pipeline, label = new_pipeline([], "local", RunConfig().workers)
     assert label == "local (1 worker)"

@@ -157,3 +157,16 @@ def test_llama_mix_is_the_papers_table():
     assert proportions == {"commoncrawl": 0.67, "c4": 0.15, "github": 0.045, "wikipedia": 0.045,
                            "books": 0.045, "arxiv": 0.025, "stackexchange": 0.02}  # fmt: skip
     assert mix.config.budget_tokens == 1_400_000_000_000
+
+
+def test_loading_a_mix_file_imports_no_reader_tagger_or_dedup_module():
+    """mix/config.py reads its file through core/config_files.py, not the engine's config,
+    whose import registers every built-in reader and step."""
+    import subprocess
+    import sys
+
+    heavy = ("dolmakit.engine.", "dolmakit.io.", "dolmakit.taggers", "dolmakit.dedup")
+    code = ("import sys, dolmakit.mix.config; "
+            f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['dolmakit.engine.run_config']"
