@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -51,8 +52,10 @@ def test_too_many_errors_exits_1_and_keeps_everything_unpublished(tmp_path):
     assert done.returncode == 1
     assert "in 4 = kept 3 + removed 0 + errors 1" in done.stdout
     assert "FAILED: error fraction 0.2500" in done.stdout
-    (staging,) = out.iterdir()  # the first run's outputs were cleared, nothing is published
-    assert staging.name.startswith("_incomplete-") and "NOT PUBLISHED" in done.stdout
+    # the first run's outputs stay as they were; the second's wait in its staging folder
+    (staging,) = out.glob("_incomplete-*")
+    assert "NOT PUBLISHED" in done.stdout and (out / "report.json").is_file()
+    assert json.loads((out / "report.json").read_text())["totals"]["kept"] == 3
     assert (staging / "report.json").is_file() and list((staging / "errors").glob("*.jsonl.gz"))
 
 
