@@ -15,11 +15,28 @@ then says which paragraphs resiliparse kept, and when those choose the same cont
 is what lies between the marks. Otherwise (the first choice counted paragraphs that resiliparse
 dropped, such as a comment section's) the marks are removed, everything outside the container
 chosen from the kept paragraphs is hidden, and the page is extracted again.
+
+Two misfires are mended:
+- An article body split into blocks (an advertisement between its opening and the rest) can leave
+  the opening outside the container, which needs only SHARE of the paragraphs. When the
+  container lies in an <article> element (HTML's element for one self-contained composition) and
+  that article's kept paragraphs before the container hold MIN_TOTAL characters or more, the
+  container is the article, with its headline, byline and opening. A standfirst of a sentence or
+  two does not widen it.
+- A rule of resiliparse that fires above the article keeps nothing of the page: a wrapper whose
+  class name reads as the site's header (`site_header`), or the one element matching its
+  selector of article roots (`.single-post`, `[role=main]`...) being an empty copy of <body>'s
+  classes. When the extraction is empty although the page's paragraphs hold MIN_TOTAL characters,
+  the first container is extracted alone: everything beside the path from it up to <body> is
+  removed, and the elements on that path lose their class, id and role, the names those rules
+  guess from. The container and what lies below it are judged as always, so a comment section,
+  or an element hidden by its `hidden`, `style` or `aria-hidden` attribute, stays out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from string import whitespace
 
 from resiliparse.parse.html import ELEMENT, TEXT, HTMLTree, Node
 
@@ -32,6 +49,7 @@ PARAGRAPH_SHARE = 0.5  # of the kept text the paragraphs must hold for a contain
 MARK = "\x1f"  # a control character no page shows; a page that has one is never marked
 _ROOTS = ("body", "html", "#document")
 _ALWAYS_KEPT = ("h1", "main")  # main content whatever their attributes say
+_NAMES = ("class", "id", "role")  # the attributes resiliparse's rules read names in
 
 
 def main_text(tree: HTMLTree, html: str, extract: Callable[[HTMLTree], str]) -> str:
@@ -51,6 +69,9 @@ def main_text(tree: HTMLTree, html: str, extract: Callable[[HTMLTree], str]) -> 
     for mark in marks:
         mark.decompose()
     if chosen is None:
+        if not text.strip(MARK + whitespace) and (found := first or paragraphs.container()):
+            _isolate(found)  # the rules kept nothing of a page with an article body
+            return extract(tree)
         return extract(tree) if marks else text
     _hide_outside(chosen)
     return extract(tree)
@@ -97,7 +118,32 @@ class _Paragraphs:
         for node, weight in held.items():
             if weight >= share * total and (least is None or weight < least):
                 best, least = node, weight
-        return None if best is None or best.tag in _ROOTS else best
+        if best is None or best.tag in _ROOTS:
+            return None
+        if kept is not None and total - held[best] >= MIN_TOTAL:
+            return self._with_opening(best, kept)
+        return best
+
+    def _with_opening(self, node: Node, kept: str) -> Node:
+        """The <article> holding `node` when its kept paragraphs before `node` hold MIN_TOTAL
+        characters or more (the article's opening), else `node`."""
+        article = self.up[node]
+        while article is not None and article.tag != "article":
+            article = self.up[article]
+        if article is None:
+            return node
+        before = 0
+        for parent, text in self.items:  # in the page's order
+            if self._below(parent, node):
+                break
+            if text in kept and self._below(parent, article):
+                before += len(text)
+        return article if before >= MIN_TOTAL else node
+
+    def _below(self, node: Node | None, ancestor: Node) -> bool:
+        while node is not None and node != ancestor:
+            node = self.up[node]
+        return node is not None
 
 
 def _mark(tree: HTMLTree, node: Node) -> list[Node]:
@@ -126,6 +172,23 @@ def _hide_outside(node: Node) -> None:
             sibling = sibling.next_sibling
         for sibling in removed:
             sibling.decompose()
+        node = parent
+
+
+def _isolate(node: Node) -> None:
+    """Leaves only `node` in the page: everything beside the path from it up to <body> is removed,
+    and the elements on that path lose the names resiliparse's rules read (class, id, role)."""
+    while node.tag not in _ROOTS and (parent := node.parent) is not None:
+        sibling = parent.first_child
+        while sibling is not None:
+            following = sibling.next_sibling
+            if sibling != node:
+                sibling.decompose()
+            sibling = following
+        if parent.tag not in _ROOTS:
+            for name in _NAMES:
+                if parent.hasattr(name):
+                    parent.delattr(name)
         node = parent
 
 

@@ -116,3 +116,83 @@ def test_a_page_holding_the_mark_character_is_not_marked() -> None:
 def test_without_main_content_there_is_no_container() -> None:
     text, _ = html_to_text(page(comments=1), HtmlConfig(main_content=False))
     assert ARTICLE in text and TEASER in text and COMMENT in text and "Copyright 2024" in text
+
+
+# --- an article body split by an advertisement: its headline and opening stay in ---------------
+
+OPENING = [
+    "The harbour wall that has stood since 1890 will be taken down stone by stone this winter.",
+    "Engineers found last year that the sea had hollowed out its base along half of its length.",
+    "The town asked three firms for plans; the cheapest, a wall of concrete, was turned down.",
+]
+BODY = [
+    f"Part {n} of the plan: the old stones are numbered, stored and set back in place."
+    for n in range(20)
+]
+BYLINE = "By Ann Writer"
+
+
+def split_article(opening: list[str], element: str = "article") -> str:
+    """A headline, a byline and an opening, then an advertisement, then the rest of the body,
+    which holds more than SHARE of the paragraph text; a teaser below."""
+    first = "".join(f"<p>{s}</p>" for s in opening)
+    rest = "".join(f"<p>{s}</p>" for s in BODY)
+    return f"""<html><body><nav><a href="/">Home</a></nav><div class="layout">
+<{element}><h1>{HEADLINE}</h1><p>{BYLINE}</p><div class="body-1">{first}</div>
+<div class="advertisement">Advertisement</div><div class="body-2">{rest}</div></{element}>
+<div class="more"><p>{TEASER}</p></div></div></body></html>"""
+
+
+def test_an_article_split_by_an_advertisement_keeps_its_headline_and_opening() -> None:
+    text = "\n\n".join([HEADLINE, BYLINE, *OPENING, *BODY])
+    assert extractions(split_article(OPENING)) == (text, 2)
+    # the rest of the body alone holds SHARE of the kept paragraphs, and was the container
+    assert sum(map(len, BODY)) >= container.SHARE * sum(map(len, [*OPENING, *BODY, TEASER]))
+
+
+def test_a_standfirst_shorter_than_min_total_does_not_widen_the_container() -> None:
+    standfirst = OPENING[:2]  # 178 characters
+    assert sum(map(len, standfirst)) < container.MIN_TOTAL
+    assert extractions(split_article(standfirst)) == ("\n\n".join(BODY), 1)
+
+
+def test_outside_an_article_element_the_opening_is_not_sought() -> None:
+    assert extractions(split_article(OPENING, element="div")) == ("\n\n".join(BODY), 1)
+
+
+# --- resiliparse's rules keep nothing of a page that has an article body -------------------------
+
+
+def rules_alone(html: str) -> str:
+    return extract_plain_text(HTMLTree.parse(html), main_content=True, comments=False)
+
+
+def test_an_article_in_a_wrapper_named_like_the_page_header_is_kept() -> None:
+    # resiliparse drops any block whose class reads as the site's header, and all inside it
+    html = page(comments=0).replace('<div class="layout">', '<div class="row site_header">')
+    assert rules_alone(html) == ""
+    assert extractions(html) == (ARTICLE, 2)
+    assert html_to_text(html, HtmlConfig())[0] == ARTICLE
+
+
+def test_an_empty_element_chosen_as_resiliparses_article_root_is_passed_over() -> None:
+    # the one element matching resiliparse's root selector (.single-post...) is extracted alone:
+    # here an empty copy of <body>'s classes, as WordPress themes write it
+    html = page(comments=0).replace(
+        "<nav>", '<div id="post-body-class" class="single-post"></div><nav>'
+    )
+    assert rules_alone(html) == ""
+    assert extractions(html) == (ARTICLE, 2)
+
+
+def test_a_page_whose_paragraphs_are_all_comments_stays_empty() -> None:
+    replies = "".join(f"<p>{COMMENT}</p>" for _ in range(3))
+    html = f'<html><body><div class="layout"><section class="comments">{replies}</section></div>'
+    assert extractions(html) == ("", 2)
+    assert html_to_text(html, HtmlConfig(comments=True))[0] == "\n\n".join([COMMENT] * 3)
+
+
+def test_an_article_hidden_by_an_attribute_stays_hidden() -> None:
+    html = page(comments=0).replace('<div class="layout">', '<div class="layout" hidden>')
+    assert rules_alone(html) == ""
+    assert extractions(html) == ("", 2)
