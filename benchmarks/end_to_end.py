@@ -365,6 +365,20 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _print_all_runs(runs: dict[str, list[Side]]) -> None:
+    """Every run's wall time, when a side ran more than once."""
+    if any(len(found) > 1 for found in runs.values()):
+        print("all runs, wall s (load before-after):")
+        for name, found in runs.items():
+            print(
+                f"  {name}: "
+                + ", ".join(
+                    f"{s.usage.wall:.2f} ({s.usage.load[0]:.1f}-{s.usage.load[1]:.1f})"
+                    for s in found
+                )
+            )
+
+
 def main() -> None:
     args = parse_args()
     if args.floor:
@@ -403,16 +417,7 @@ def main() -> None:
         if side.records_in != responses:
             print(f"{name}: read {side.records_in:,} of the corpus' {responses:,} response "
                   f"records ({responses - side.records_in:,} not counted anywhere)")  # fmt: skip
-    if any(len(found) > 1 for found in runs.values()):
-        print("all runs, wall s (load before-after):")
-        for name, found in runs.items():
-            print(
-                f"  {name}: "
-                + ", ".join(
-                    f"{s.usage.wall:.2f} ({s.usage.load[0]:.1f}-{s.usage.load[1]:.1f})"
-                    for s in found
-                )
-            )
+    _print_all_runs(runs)
     for line in verdicts(sides, size):
         print(line)
     print(f"load average at the end: {_load()}")

@@ -149,6 +149,20 @@ def _fill(template: str, row: dict[str, str], phones) -> dict:
     return {"full_text": text, "spans": spans}
 
 
+def _count_predictions(
+    text: str, gold: list, spans: dict, right: Counter, predicted: Counter, wrong: list
+) -> None:
+    """Counts each predicted span, and whether a labelled span of its kind overlaps it."""
+    for kind, kind_spans in spans.items():
+        for s, e, _ in kind_spans:
+            predicted[kind] += 1
+            labels = [g for g in gold if g[1] < e and s < g[2]]
+            if any(g[0] == kind for g in labels):
+                right[kind] += 1
+            else:
+                wrong.append((kind, text[s:e], ",".join(g[0] for g in labels) or "nothing"))
+
+
 def evaluate(detector: PiiDetector, title: str, records: list[dict], show_misses: bool) -> bool:
     found_any, found_exact, gold_total = Counter(), Counter(), Counter()
     right, predicted, wrong, misses = Counter(), Counter(), [], []
@@ -168,14 +182,7 @@ def evaluate(detector: PiiDetector, title: str, records: list[dict], show_misses
             found_exact[kind] += (start, end) in hits
             if not hits:
                 misses.append((kind, text[start:end], _around(text, start, end)))
-        for kind, kind_spans in spans.items():
-            for s, e, _ in kind_spans:
-                predicted[kind] += 1
-                labels = [g for g in gold if g[1] < e and s < g[2]]
-                if any(g[0] == kind for g in labels):
-                    right[kind] += 1
-                else:
-                    wrong.append((kind, text[s:e], ",".join(g[0] for g in labels) or "nothing"))
+        _count_predictions(text, gold, spans, right, predicted, wrong)
     print(f"{title}, {len(records)} sentences")
     print(
         f"{'kind':20} {'labelled':>8} {'found':>6} {'recall':>7} {'exact':>6} {'goal':>6}"

@@ -21,24 +21,35 @@ scores most web pages low; a filter on it keeps pages above a low threshold.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from itertools import cycle
 from pathlib import Path
 from typing import Any
 
-from dolmakit.classifier.fit import NEGATIVE, POSITIVE, Example
+from dolmakit.classifier.fit import (
+    LOW_THRESHOLDS,
+    NEGATIVE,
+    POSITIVE,
+    REPORTED_THRESHOLDS,
+    Example,
+    TrainParams,
+)
 from dolmakit.core.hashing import stable_hash
-from dolmakit.lm.build import file_facts
+from dolmakit.lm.build import display_path, file_facts
 from dolmakit.lm.crawl import MIN_LANGUAGE_SCORE, language_pages
 from dolmakit.lm.wikipedia import check_not_held_out, dump_articles
-from dolmakit.models.quality import MAX_TOKENS
+from dolmakit.models.quality import MAX_TOKENS, METRICS_FILE
 from dolmakit.sources.wikipedia.wikitext103 import read_articles
 
 LANGUAGE = "en"
 MIN_WORDS = 20
 # a filter keeps a page that scores like at least this share of held-out Wikipedia text does
 RECALL_TARGET = 0.95
+# the training settings the recipe's command line in metrics.json shows when not the default
+_COMMAND_SETTINGS = ("heldout_fraction", "epochs", "lr", "dim", "word_ngrams", "seed")
 
 
 def wikipedia_examples(
@@ -113,6 +124,34 @@ def filter_threshold(heldout: dict[str, Any], recall: float = RECALL_TARGET) -> 
             "heldout_web_pages_kept": round(label["fp"] / (label["fp"] + label["tn"]), 4),
         },
     }
+
+
+def recipe_params(params: TrainParams) -> TrainParams:
+    """The recipe's settings: metrics.json also reports the low end of the held-out curve,
+    where the filter's threshold is chosen from."""
+    return replace(params, thresholds=(*LOW_THRESHOLDS, *REPORTED_THRESHOLDS))
+
+
+def recipe_command_line(command: str, params: TrainParams, out: str | Path) -> str:
+    """The recipe's command (recipe_command) with the settings that are not the default and
+    the --out folder, as metrics.json records it."""
+    defaults = TrainParams()
+    changed = [
+        f"--{key.replace('_', '-')} {getattr(params, key)}"
+        for key in _COMMAND_SETTINGS
+        if getattr(params, key) != getattr(defaults, key)
+    ]
+    return " ".join([command, *changed, f"--out {display_path(Path(out))}"])
+
+
+def record_filter_threshold(metrics: dict[str, Any], out: Path) -> dict[str, Any]:
+    """Chooses the filter's threshold (filter_threshold) from the held-out curve of the model
+    the tagger loads (model.ftz when written), records it as metrics["filter"] and rewrites
+    metrics.json in `out`; returns it ({} when no reported threshold keeps enough)."""
+    curve = (metrics["quantized"] or metrics)["heldout"]
+    metrics["filter"] = chosen = filter_threshold(curve)
+    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    return chosen
 
 
 def recipe_command(dumps: Sequence[Path], wikitext: Sequence[Path], web: Sequence[Path]) -> str:

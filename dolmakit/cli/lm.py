@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from dolmakit.lm.build import DEFAULT_VOCAB_SIZE, TrainConfig
+from dolmakit.cli.options import wikipedia_text
+from dolmakit.lm.build import DEFAULT_VOCAB_SIZE, TrainConfig, display_path
 
 
 @click.group()
@@ -106,18 +107,9 @@ def cutoffs(sample, model_dir, language, percentiles) -> None:
 
 
 @lm.command("build-wikipedia")
-@click.option(
-    "--dump",
-    "dumps",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A MediaWiki XML dump (.xml, .xml.bz2), read by the mediawiki reader; repeatable.",
-)
-@click.option(
-    "--wikitext",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A WikiText-103 .tokens file, detokenized (never wiki.test.tokens); repeatable.",
+@wikipedia_text(
+    dump_help="A MediaWiki XML dump (.xml, .xml.bz2), read by the mediawiki reader; repeatable.",
+    wikitext_help="A WikiText-103 .tokens file, detokenized (never wiki.test.tokens); repeatable.",
 )
 @click.option(
     "--out",
@@ -136,19 +128,11 @@ def build_wikipedia(dumps, wikitext, out_dir) -> None:
     if not dumps and not wikitext:
         raise click.UsageError("give at least one --dump or --wikitext file")
     with tempfile.TemporaryDirectory(prefix="dolmakit-wikipedia-") as work:
-        result = build(list(dumps), list(wikitext), out_dir, Path(work), _display(out_dir))
+        result = build(list(dumps), list(wikitext), out_dir, Path(work), display_path(out_dir))
     for name, count in result.corpus.documents.items():
         click.echo(f"{name}: {count} articles")
     _print_model(result.model.metadata, out_dir)
     click.echo(f"built in {result.seconds:.0f} s")
-
-
-def _display(path: Path) -> str:
-    """The --out folder as the metadata records it: relative to the current folder if inside."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return path.name
 
 
 @lm.command("build-reference")

@@ -10,7 +10,6 @@ file cut inside a gzip member, or holding no WARC record at all, is reported too
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,14 +30,20 @@ from dolmakit.extract.html import (
 )
 from dolmakit.extract.http import BodyTooLarge, decode_payload
 from dolmakit.io.readers import READ_STEP, Item, Reader, register_reader
+from dolmakit.io.warc_scan import (
+    GZIP_MAGIC,
+    WARC_MAGIC,
+    BadLength,
+    Found,
+    LengthDamage,
+    RecordBoundaries,
+    Resync,
+    Skipped,
+    Unreadable,
+    WarcScanner,
+    first_cut_member,
+)
 
-_GZIP_MAGIC = b"\x1f\x8b\x08"
-_WARC_MAGIC = b"WARC/"
-_HEADER_END = b"\r\n\r\n"
-_MAX_HEADER = 1 << 16
-_MAX_TRAILER = 64  # blank bytes a file may have after its last record
-_SHOWN = 40  # bytes of a damaged header line an error shows
-_SCAN_CHUNK = 1 << 20
 # a header without WARC-Type, or with a value no WARC version defines (e.g. a flipped byte)
 _DAMAGED_TYPES = (WarcRecordType.no_type, WarcRecordType.unknown)
 
@@ -73,84 +78,56 @@ class WarcFileReader(Reader):
 
     def read(self, path: str) -> Iterator[Item]:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-            gzipped = stream.read(2) == _GZIP_MAGIC[:2]
+            gzipped = stream.read(2) == GZIP_MAGIC[:2]
             if gzipped:
                 yield from self._read_stream(stream, path, None)
                 return
-            with _RecordBoundaries(path) as boundaries:
-                yield from self._read_stream(stream, path, boundaries)
+            raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+            with raw:
+                yield from self._read_stream(stream, path, RecordBoundaries(raw))
 
     def _read_stream(
-        self, stream: BinaryIO, path: str, boundaries: _RecordBoundaries | None
+        self, stream: BinaryIO, path: str, boundaries: RecordBoundaries | None
     ) -> Iterator[Item]:
+        """Each event of the file (WarcScanner) becomes items. A record's item is held back
+        until the next event says whether the record ended where it should."""
         gzipped = boundaries is None
-        magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
-        start, failure, last = 0, None, None  # last: (offset, item) of the latest record
-        declared = None  # the latest record's Content-Length, while it is still to be checked
-        expected = None  # where reading resumed after a bad boundary: a record must start there
-        while start is not None:
-            stream.seek(start)
-            read_any = False
-            try:
-                for record in self._records(stream):
-                    read_any = True
-                    if failure is not None:  # the first good record after a corrupt stretch
-                        yield self._corrupt(path, failure, record.stream_pos)
-                        failure = None
-                    if expected is not None and record.stream_pos > expected:
-                        yield self._skipped_stretch(path, boundaries, expected, record.stream_pos)
-                    expected = None
-                    damage = self._check_end(boundaries, last, declared, record.stream_pos)
-                    if damage is not None:
-                        if damage.whole:  # fastwarc passed over the record after this one
-                            yield from ([last[1]] if last[1] is not None else [])
-                            last = (last[0], None)
-                        else:
-                            last = (last[0], self._bad_length(path, last, damage))
-                        declared, expected = None, damage.resume
-                        raise _Resume(damage.resume)
-                    if last is not None and last[1] is not None:
-                        yield last[1]
-                    declared = record.content_length
-                    last = (record.stream_pos, self._item(record, path))
-                if expected is not None:  # nothing readable from where reading resumed
-                    yield self._skipped_stretch(path, boundaries, expected, None)
-                    expected = None
-                damage = self._check_end(boundaries, last, declared, None)
-                if damage is not None:  # the file's last record
-                    last = (last[0], self._bad_length(path, last, damage))
-                    declared, expected = None, damage.resume
-                    raise _Resume(damage.resume)
-                start = None
-            except _Resume as resume:  # a wrong Content-Length: read again from the next record
-                start = resume.offset
-            except OSError as error:  # fastwarc's decompression and parse errors
-                damage = self._check_end(boundaries, last, declared, None)
-                declared, expected = None, None
-                if damage is not None:  # the error is where a wrong Content-Length led it
-                    last = (last[0], self._bad_length(path, last, damage))
-                    start = expected = damage.resume
-                    continue
-                if last is not None and last[1] is not None:  # not the file's tail: let it go
-                    yield last[1]
-                    last = (last[0], None)
-                damaged, start = self._resync(stream, magic, start if not read_any else None, last)
-                failure = failure or (damaged, str(error))
-        yield from self._finish(stream, path, gzipped, failure, last)
+        resync = Resync(GZIP_MAGIC if gzipped else WARC_MAGIC)
+        state = _ReadState()
+        for event in WarcScanner(stream, self._records, resync, boundaries).events():
+            match event:
+                case Found(record):
+                    yield from self._found(state, record, path)
+                case BadLength(offset, damage):
+                    yield from self._bad_length(state, offset, damage, path)
+                case Skipped(begin, end):
+                    yield self._skipped_stretch(path, boundaries, begin, end)
+                case Unreadable(begin, _, cause):
+                    yield from state.release()
+                    state.failure = state.failure or (begin, cause)
+        yield from self._finish(stream, path, gzipped, state.failure, state.last)
 
-    def _resync(self, stream, magic, damaged, last) -> tuple[int, int | None]:
-        """(where the damage starts, where to resume). The damage is the member after the last
-        good record (or `damaged`, when nothing was read since the last restart)."""
-        if damaged is None:
-            damaged = _find_next(stream, magic, last[0] + 1)
-            if damaged is None:  # nothing after the last good record starts a record
-                return last[0], None
-        return damaged, _find_next(stream, magic, damaged + 1)
+    def _found(self, state: _ReadState, record: WarcRecord, path: str) -> Iterator[Item]:
+        if state.failure is not None:  # the first good record after a corrupt stretch
+            yield self._corrupt(path, state.failure, record.stream_pos)
+            state.failure = None
+        yield from state.release()
+        state.last = (record.stream_pos, self._item(record, path))
+
+    def _bad_length(
+        self, state: _ReadState, offset: int, damage: LengthDamage, path: str
+    ) -> Iterator[Item]:
+        """The latest record's held-back item: let go when the record is whole (fastwarc passed
+        over what follows it), else replaced by the error that its Content-Length is wrong."""
+        if damage.whole:
+            yield from state.release()
+        else:
+            state.last = (offset, self._bad_length_error(path, state.last, damage))
 
     def _finish(self, stream, path, gzipped, failure, last) -> Iterator[Item]:
         """The held-back last item, checked against the file's tail, and any final damage."""
         offset, item = last if last is not None else (0, None)
-        cut = _first_cut_member(stream, offset) if gzipped and failure is None else None
+        cut = first_cut_member(stream, offset) if gzipped and failure is None else None
         if cut == offset and item is not None and not isinstance(item, ErrorRecord):
             cause = f"file ends inside this record (gzip member at byte {offset} is cut)"
             item = self.error("truncated_record", cause, path, offset=offset, record_id=_id(item))
@@ -187,14 +164,8 @@ class WarcFileReader(Reader):
     def record_to_item(self, record: WarcRecord, path: str) -> Item:
         raise NotImplementedError
 
-    @staticmethod
-    def _check_end(boundaries, last, declared, next_start) -> _Damage | None:
-        if boundaries is None or declared is None or last is None:
-            return None
-        return boundaries.damage(last[0], declared, next_start)
-
     def _skipped_stretch(
-        self, path: str, boundaries: _RecordBoundaries, begin: int, end: int | None
+        self, path: str, boundaries: RecordBoundaries, begin: int, end: int | None
     ) -> ErrorRecord:
         """The bytes from `begin` (where a record should start) to the next record fastwarc
         could read (or the end of the file)."""
@@ -203,7 +174,7 @@ class WarcFileReader(Reader):
         cause = f"an unreadable record header ({first_line!r}): bytes {begin}{until}"
         return self.error("damaged_record", cause, path, offset=begin)
 
-    def _bad_length(self, path: str, last: tuple, damage: _Damage) -> ErrorRecord:
+    def _bad_length_error(self, path: str, last: tuple, damage: LengthDamage) -> ErrorRecord:
         offset, item = last
         if damage.resume is None:
             tail = "no record starts after it"
@@ -305,76 +276,19 @@ class WarcReader(WarcFileReader):
         return doc if doc.text else Removed(doc, READ_STEP, "no_text")
 
 
-class _Resume(Exception):  # noqa: N818 (control flow, not an error)
-    def __init__(self, offset: int | None):
-        self.offset = offset
+@dataclass
+class _ReadState:
+    """What the reader holds between events."""
 
+    # the latest record's offset and its item, held back until the next event judges its end
+    last: tuple[int, Item | None] | None = None
+    failure: tuple[int, str] | None = None  # the first unreadable stretch not yet reported
 
-@dataclass(frozen=True)
-class _Damage:
-    declared: int  # the record's Content-Length
-    declared_end: int  # where the record's Content-Length says it ends
-    resume: int | None  # where the next record that starts after its header begins
-    records_inside: int  # records that start between `resume` and where fastwarc went on
-    whole: bool = False  # the record itself is fine; fastwarc skipped what follows it
-
-
-class _RecordBoundaries:
-    """In an uncompressed WARC only Content-Length says where a record ends: a wrong one makes
-    fastwarc swallow the records after it into its body, or cut the body short, without an error
-    (a .warc.gz is safe: each record is its own gzip member). So each record is checked to end
-    with CRLF CRLF exactly where the next one starts, through a second handle that reads the
-    few bytes this takes."""
-
-    def __init__(self, path: str):
-        self.raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-
-    def __enter__(self) -> _RecordBoundaries:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.raw.close()
-
-    def damage(self, start: int, declared: int, next_start: int | None) -> _Damage | None:
-        """None when the record at `start` ends where the next record begins (`next_start`, or
-        when fastwarc found none, a `WARC/` line or the end of the file); else what went wrong.
-        A record that runs past the end of the file is left to the truncation check."""
-        self.raw.seek(start)
-        blank = self.raw.read(_MAX_HEADER).find(_HEADER_END)
-        if blank < 0:
-            return None  # fastwarc read a header here, so this one is beyond our judging
-        body = start + blank + len(_HEADER_END)
-        declared_end = body + declared + len(_HEADER_END)
-        size = self.raw.seek(0, 2)
-        if next_start is None and declared_end > size:
-            return None
-        self.raw.seek(declared_end - len(_HEADER_END))
-        ending, following = self.raw.read(len(_HEADER_END)), self.raw.read(_MAX_TRAILER)
-        lands_on_record = following.startswith(_WARC_MAGIC)
-        if next_start is None:  # fastwarc stopped here: fine if a record or the end follows
-            if ending == _HEADER_END and (lands_on_record or not following.strip()):
-                return None
-        elif declared_end == next_start:
-            return None
-        elif next_start > declared_end and (ending == _HEADER_END or lands_on_record):
-            # this record is whole; fastwarc passed over what follows it: read from its end
-            return _Damage(declared, declared_end, declared_end, 0, whole=True)
-        resume = _find_next(self.raw, _WARC_MAGIC, body)  # the damaged one may be the separator
-        swallowed_until = max(declared_end, next_start or 0)
-        records_inside = self._records_from(resume, swallowed_until)
-        return _Damage(declared, declared_end, resume, records_inside)
-
-    def _records_from(self, begin: int | None, end: int) -> int:
-        count, position = 0, begin
-        while position is not None and position < end:
-            count += 1
-            position = _find_next(self.raw, _WARC_MAGIC, position + 1)
-        return count
-
-    def first_line(self, offset: int) -> str:
-        """The start of the line at `offset`, as an error shows it."""
-        self.raw.seek(offset)
-        return self.raw.read(_SHOWN).split(b"\r\n", 1)[0].decode("ascii", "replace")
+    def release(self) -> Iterator[Item]:
+        """The held-back item, let go (the record's end needs no more judging)."""
+        if self.last is not None and self.last[1] is not None:
+            yield self.last[1]
+            self.last = (self.last[0], None)
 
 
 def document_id(record_id: str, path: str, offset: int) -> str:
@@ -404,35 +318,3 @@ def _is_iso_date(text: str) -> bool:
 
 def _size(stream: BinaryIO) -> int:
     return stream.seek(0, 2)
-
-
-def _find_next(stream: BinaryIO, magic: bytes, start: int) -> int | None:
-    """The offset of the next occurrence of `magic` at or after `start`, scanning in chunks."""
-    stream.seek(start)
-    offset = start
-    while chunk := stream.read(_SCAN_CHUNK + len(magic) - 1):
-        found = chunk.find(magic)
-        if found >= 0:
-            return offset + found
-        offset += _SCAN_CHUNK
-        stream.seek(offset)
-    return None
-
-
-def _first_cut_member(stream: BinaryIO, start: int) -> int | None:
-    """The offset of the first gzip member at or after `start` that ends before its end marker
-    (fastwarc ends quietly at such a cut); None when every member there is whole."""
-    stream.seek(start)
-    tail, pos = stream.read(), 0
-    while pos < len(tail) and tail.startswith(_GZIP_MAGIC, pos):
-        decompressor, rest = zlib.decompressobj(31), tail[pos:]
-        try:
-            while rest and not decompressor.eof:
-                decompressor.decompress(rest, _SCAN_CHUNK)  # bounded output, no memory spike
-                rest = decompressor.unconsumed_tail
-        except zlib.error:
-            return start + pos
-        if not decompressor.eof:
-            return start + pos
-        pos = len(tail) - len(decompressor.unused_data)
-    return None

@@ -181,6 +181,15 @@ def _run_steps(files: list[Path], work: _Work, config: TrainConfig) -> dict:
     }
 
 
+def display_path(path: Path) -> str:
+    """A folder as metadata records it: relative to the current folder if inside, else its
+    name."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path.name
+
+
 def file_facts(path: Path) -> dict:
     """A file as metadata records it: its name, size and SHA-256, no folder."""
     digest = hashlib.sha256()

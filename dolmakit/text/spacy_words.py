@@ -4,7 +4,7 @@ datatrove 0.10.1 splits English text with spacy.blank("en") and keeps the stripp
 tokens (SpaCyTokenizer.word_tokenize): every punctuation mark split off a word is a word of its
 own, "don't" is "do" + "n't", "U.S." stays whole, a URL stays whole. `datatrove_words` replays
 spaCy's algorithm (spacy/tokenizer.pyx, 3.8) on its own English rules, copied as data into
-spacy_en_rules.py:
+dolmakit/data/spacy/en_rules.json (written by scripts/spacy_en_rules.py):
 
 - the text is cut at whitespace (str.split: spaCy's spans of str.isspace characters; the
   whitespace tokens it makes are stripped away by datatrove);
@@ -22,13 +22,19 @@ spaCy keeps them: most chunks of a page cost one dict lookup.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from itertools import chain
 
-from dolmakit.text.spacy_en_rules import INFIX, PREFIX, SPECIAL_CASES, SUFFIX, URL
-
+RULES_FILE = "data/spacy/en_rules.json"  # package data of dolmakit
+_RULES = json.loads(files("dolmakit").joinpath(RULES_FILE).read_bytes())
+PREFIX, SUFFIX, INFIX, URL = (_RULES[key] for key in ("prefix", "suffix", "infix", "url"))
+SPECIAL_CASES: dict[str, tuple[str, ...]] = {
+    chunk: tuple(tokens) for chunk, tokens in _RULES["special_cases"].items()
+}
 _prefix = re.compile(PREFIX).match  # every alternative starts with ^: match is spaCy's search
 _suffix_search = re.compile(SUFFIX).search
 _SUFFIX_WINDOW = 12  # longer than any suffix but a run of dots

@@ -6,13 +6,13 @@ import xxhash
 from datasketch import MinHash
 
 from dolmakit.core.errors import ConfigError
-from dolmakit.dedup import signatures
+from dolmakit.dedup import fast_shingles, signatures
+from dolmakit.dedup.fast_shingles import fast_shingle_hashes
 from dolmakit.dedup.signatures import (
     MinHashConfig,
     MinHasher,
     band_keys,
     estimated_jaccard,
-    fast_shingle_hashes,
     shingle_tokens,
     shingles,
 )
@@ -92,8 +92,8 @@ def test_fast_tokenizer_is_shingle_tokens():
             "\U00020000", "\ud800", "\u3000", "\u200b"]  # fmt: skip
     for _ in range(500):
         text = "".join(rng.choices(pool, k=rng.randint(0, 30)))
-        code_points, classes, starts = signatures._tokenize(text.lower())
-        hashes = signatures._token_hashes(code_points, classes, starts)
+        code_points, classes, starts = fast_shingles.tokenize_code_points(text.lower())
+        hashes = fast_shingles.token_hashes(code_points, classes, starts)
         assert list(hashes) == [_reference_token_hash(t) for t in shingle_tokens(text)]
         _, counts = fast_shingle_hashes([text, text], ngram=2)
         assert counts.tolist() == [len(shingles(text, 2))] * 2
@@ -105,7 +105,7 @@ def _reference_token_hash(token: str) -> int:
     mask, value, power = (1 << 64) - 1, 0, 1
     for char in token:
         value = (value + ord(char) * power) & mask
-        power = power * int(signatures._BASE) & mask
+        power = power * int(fast_shingles.BASE) & mask
     for shift, multiplier in ((33, 0xFF51AFD7ED558CCD), (33, 0xC4CEB9FE1A85EC53)):
         value = (value ^ value >> shift) * multiplier & mask
     return value ^ value >> 33
@@ -193,6 +193,6 @@ def test_long_texts_are_hashed_in_pieces_with_the_same_result(monkeypatch):
     text = " ".join(TEXTS * 40)
     unbroken = "x" * 5000 + " " + text  # no place to cut in the first 5000 characters
     wholes = [MinHasher().signature(t) for t in (text, unbroken)]
-    monkeypatch.setattr(signatures, "_PIECE_CHARS", 1000)  # ~30 pieces, cut at non-word chars
+    monkeypatch.setattr(fast_shingles, "_PIECE_CHARS", 1000)  # ~30 pieces, cut at non-word chars
     for whole, pieces in zip(wholes, MinHasher().signatures([text, unbroken]), strict=True):
         np.testing.assert_array_equal(pieces, whole)
