@@ -1,7 +1,7 @@
 """Where dolmakit's MinHash pipeline spends its time, run as its own process by
-benchmarks/dedup.py --breakdown:
+benchmarks/dedup/dedup.py --breakdown:
 
-    python benchmarks/_dedup_breakdown.py PIPELINE_YAML RESULT_JSON
+    python -m benchmarks.dedup.breakdown PIPELINE_YAML RESULT_JSON
 
 Runs the pipeline as `dolmakit run` would (same graph, same runner, no report) and sums Beam's
 ptransform_execution_time:total_msecs monitoring metric per part of the graph: the time the SDK

@@ -1,6 +1,6 @@
-"""The datasketch peer of benchmarks/dedup.py, run as its own process (dolmakit's venv):
+"""The datasketch peer of benchmarks/dedup/dedup.py, run as its own process (dolmakit's venv):
 
-    python benchmarks/_dedup_datasketch.py CORPUS_DIR RESULT_JSON [--threshold 0.8]
+    python -m benchmarks.dedup.datasketch CORPUS_DIR RESULT_JSON [--threshold 0.8]
 
 datasketch 2.0.0 as text-dedup uses it, in one process: the shingle bytes of each text
 (dolmakit.dedup.signatures.shingles, 5 words, so the shingles are dolmakit's), MinHash.bulk with

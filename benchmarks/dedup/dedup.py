@@ -6,19 +6,19 @@ What it measures
   the LSH bands x rows of dolmakit's optimal_params(0.8, 128) (9 x 13, datasketch's own choice
   too). For each: the signature stage alone (docs per CPU-second of one process: per core), the
   whole job by the wall clock of its command, the peak memory of its process tree, and how its
-  removed set agrees with the planted duplicates (benchmarks/_dedup_score.py: precision and
+  removed set agrees with the planted duplicates (benchmarks/dedup/score.py: precision and
   recall per document, clusters resolved).
 
 The systems
   - dolmakit: `dolmakit run` of a pipeline with one step, minhash_dedup (default "fast" hash),
     run.workers 2, as a subprocess; its report.json and removed/ folder. The signature stage
-    alone is MinHasher.signatures over the corpus texts (benchmarks/_dedup_signatures.py). The
+    alone is MinHasher.signatures over the corpus texts (benchmarks/dedup/signatures.py). The
     same pipeline without steps (read + write) is timed too, to split off what dedup costs.
   - datasketch 2.0.0 (peer): MinHash.bulk(hashfunc=xxh32) over dolmakit's shingle bytes,
-    MinHashLSH insert + query, union-find; one process (benchmarks/_dedup_datasketch.py).
+    MinHashLSH insert + query, union-find; one process (benchmarks/dedup/datasketch.py).
   - datatrove 0.10.1 (peer, a benchmark-only dependency in .bench/datatrove-venv): its four
     MinHash stages with LocalPipelineExecutor, 2 tasks/workers where it allows, on the same
-    JSONL (benchmarks/_dedup_datatrove.py). Its signature stage alone is timed on the first
+    JSONL (benchmarks/peers/dedup_datatrove.py). Its signature stage alone is timed on the first
     --datatrove-sample texts (it is about 100x slower than dolmakit's).
 
 Goals (the issue's acceptance)
@@ -26,14 +26,14 @@ Goals (the issue's acceptance)
   and recall against the planted duplicates at least those of both peers.
 
 The corpus
-  benchmarks/_dedup_corpus.py: bases of 100-300 words of mixed real sentences (State of the Union,
+  benchmarks/dedup/corpus.py: bases of 100-300 words of mixed real sentences (State of the Union,
   Brown corpus), clusters of a base and 1 to 99 planted copies (20% exact, the others edited to
   a true shingle Jaccard of 0.85-0.97 with their base), in 4 gzipped Dolma JSONL files; cached
   under --workdir with a manifest and the truth, and reused.
 
 Run
-  .venv/bin/python benchmarks/dedup.py                 (200,000 documents, about 7 minutes)
-  .venv/bin/python benchmarks/dedup.py --docs 20000    (a quick look)
+  .venv/bin/python -m benchmarks.dedup.dedup                 (200,000 documents, about 7 minutes)
+  .venv/bin/python -m benchmarks.dedup.dedup --docs 20000    (a quick look)
   (--skip-datatrove, --skip-datasketch, --skip-baseline; --breakdown runs dolmakit once more
   and sums Beam's time per part of the graph; take figures when `uptime` is low)
 """
@@ -54,14 +54,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from _dedup_corpus import CorpusSpec, Manifest, Truth, ensure_corpus, load_truth
-from _dedup_procs import Measured, run_measured
-from _dedup_score import Agreement, agreement, describe
 
+from benchmarks import REPO
+from benchmarks.common.checkout import helper_env
+from benchmarks.common.procs import Measured, run_measured
+from benchmarks.dedup.corpus import CorpusSpec, Manifest, Truth, ensure_corpus, load_truth
+from benchmarks.dedup.score import Agreement, agreement, describe
 from dolmakit.dedup.signatures import MinHashConfig
 
-REPO = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
 PYTHON = Path(sys.executable)
 CHECKOUT: Path | None = None  # --checkout: dolmakit's code from another tree (a "before" run)
 DATATROVE_PYTHON = REPO / ".bench" / "datatrove-venv" / "bin" / "python"
@@ -136,7 +136,7 @@ def removed_ids(folder: Path) -> set[str]:
 
 def run_dolmakit(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[System, set[str]]:
     system = System(DOLMAKIT, args.workers)
-    alone = helper([str(PYTHON), str(HERE / "_dedup_signatures.py")], corpus, work / "signatures")
+    alone = helper([str(PYTHON), "-m", "benchmarks.dedup.signatures"], corpus, work / "signatures")
     system.signature_rate = alone["docs"] / alone["phases"]["fast"]["cpu"]
     for name in ("fast", "xxh32"):
         label = f"signatures alone, {name} hash, 1 process (CPU s)"
@@ -160,7 +160,7 @@ def run_dolmakit(corpus: Path, work: Path, args: argparse.Namespace) -> tuple[Sy
     system.notes += report_notes(report)
     removed = removed_ids(work / "minhash" / "removed")
     if args.breakdown:
-        script = [str(PYTHON), str(HERE / "_dedup_breakdown.py")]
+        script = [str(PYTHON), "-m", "benchmarks.dedup.breakdown"]
         system.notes.append(breakdown_note(helper(script, work / "minhash.yaml", work / "parts")))
     return system, removed
 
@@ -198,7 +198,7 @@ def helper(command: list[str], *paths: Path, options: list[str] = ()) -> dict:
     done = subprocess.run(
         [*command, *map(str, paths[:-1]), str(result), *options],
         cwd=CHECKOUT or REPO,  # dolmakit's helpers import the code under test from there
-        env={**os.environ, "PYTHONPATH": f"{CHECKOUT}:{HERE}"} if CHECKOUT else None,
+        env=helper_env(CHECKOUT) if CHECKOUT else None,
         capture_output=True,
         text=True,
     )
@@ -223,7 +223,7 @@ def measured_helper(
 def run_datasketch(corpus: Path, work: Path) -> tuple[System, set[str]]:
     system = System(DATASKETCH, 1)
     system.run, result = measured_helper(
-        [str(PYTHON), str(HERE / "_dedup_datasketch.py")], [corpus, work / "result"]
+        [str(PYTHON), "-m", "benchmarks.dedup.datasketch"], [corpus, work / "result"]
     )
     system.docs = result["docs"]
     system.signature_rate = result["docs"] / result["phases"]["signatures"]["cpu"]
@@ -243,7 +243,7 @@ def run_datatrove(
     corpus: Path, work: Path, bands: int, rows: int, args: argparse.Namespace
 ) -> tuple[System, set[str]]:
     system = System(DATATROVE, args.workers)
-    script = [str(DATATROVE_PYTHON), str(HERE / "_dedup_datatrove.py")]
+    script = [str(DATATROVE_PYTHON), "-m", "benchmarks.peers.dedup_datatrove"]
     config = [
         "--bands",
         str(bands),
@@ -288,11 +288,11 @@ def removed_with_seed(
         dolmakit_run(corpus, output, workers, dedup=True, seed=seed)
         return removed_ids(output / "removed")
     if name == DATASKETCH:
-        script = [str(PYTHON), str(HERE / "_dedup_datasketch.py")]
+        script = [str(PYTHON), "-m", "benchmarks.dedup.datasketch"]
         _, result = measured_helper(script, [corpus, work / "datasketch" / f"seed{seed}"],
                                     ["--seed", str(seed)])  # fmt: skip
         return set(result["removed"])
-    script = [str(DATATROVE_PYTHON), str(HERE / "_dedup_datatrove.py"), "pipeline"]
+    script = [str(DATATROVE_PYTHON), "-m", "benchmarks.peers.dedup_datatrove", "pipeline"]
     options = ["--bands", str(bands), "--rows", str(rows), "--ngram", str(NGRAM),
                "--workers", str(workers), "--seed", str(seed)]  # fmt: skip
     folder = work / "datatrove" / f"seed{seed}"

@@ -1,7 +1,7 @@
 """MinHash near-dedup: the LSH detection curve on edited real text, and signature throughput.
 
-    .venv/bin/python benchmarks/minhash.py                 # both parts
-    .venv/bin/python benchmarks/minhash.py --skip-speed    # the curve only
+    .venv/bin/python -m benchmarks.dedup.minhash                 # both parts
+    .venv/bin/python -m benchmarks.dedup.minhash --skip-speed    # the curve only
 
 Curve: passages of 300 to 1,000 words of real public-domain text (State of the Union addresses
 and the Brown corpus, dolmakit.io.corpora) are copied and edited word by word (60% substitutions,

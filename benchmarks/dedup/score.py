@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from _dedup_corpus import Truth
-
+from benchmarks.dedup.corpus import Truth
 from dolmakit.dedup.lsh import detection_probability
 
 PAIR_BANDS = ((0.85, 0.90), (0.90, 0.95), (0.95, 1.0), (1.0, 1.01))

@@ -1,6 +1,6 @@
-"""dolmakit's signature stage alone, run as its own process by benchmarks/dedup.py:
+"""dolmakit's signature stage alone, run as its own process by benchmarks/dedup/dedup.py:
 
-    python benchmarks/_dedup_signatures.py CORPUS_DIR RESULT_JSON
+    python -m benchmarks.dedup.signatures CORPUS_DIR RESULT_JSON
 
 MinHasher.signatures over every text of the corpus in batches of 512 (the most the pipeline's
 BatchElements hands its signature DoFn), one process: once with the "fast" hash the pipeline
@@ -15,8 +15,7 @@ import json
 import time
 from pathlib import Path
 
-from _dedup_datasketch import read
-
+from benchmarks.dedup.datasketch import read
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher
 
 BATCH = 512

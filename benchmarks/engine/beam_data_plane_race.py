@@ -1,7 +1,7 @@
 """Beam alone: the local multi-process runner loses elements a stage reads as a plain input.
 
-    .venv/bin/python benchmarks/beam_data_plane_race.py              # 300,000 elements
-    .venv/bin/python benchmarks/beam_data_plane_race.py --elements 50000
+    .venv/bin/python -m benchmarks.engine.beam_data_plane_race              # 300,000 elements
+    .venv/bin/python -m benchmarks.engine.beam_data_plane_race --elements 50000
 
 The minimal reproduction of the loss zero_loss.py measured on dolmakit's pipelines: Beam's
 FnApiRunner, 2 worker processes (multi_processing), no load needed. One stage makes N 2-KB
@@ -28,6 +28,8 @@ from pathlib import Path
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner, worker_handlers
+
+from benchmarks import REPO
 
 VARIANTS = [  # (label, flush timer ms or None for Beam's default, guarded)
     ("Beam 2.77 as shipped (flush timer 1,000 ms)", None, False),
@@ -94,8 +96,9 @@ def main() -> None:
 
 
 def run_variant(index: int, elements: int) -> tuple[int, float]:
-    command = [sys.executable, __file__, "--elements", str(elements), "--variant", str(index)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    command = [sys.executable, "-m", "benchmarks.engine.beam_data_plane_race",
+               "--elements", str(elements), "--variant", str(index)]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
     reached, seconds = done.stdout.split()
     return int(reached), float(seconds)
 

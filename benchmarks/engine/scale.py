@@ -1,7 +1,7 @@
 """Peak memory of dedup by input size, per runner, this checkout against an earlier commit.
 
-    .venv/bin/python benchmarks/scale.py                                  # 50k, 100k, 200k
-    .venv/bin/python benchmarks/scale.py --docs 50000 --runners local --before ''
+    .venv/bin/python -m benchmarks.engine.scale                                  # 50k, 100k, 200k
+    .venv/bin/python -m benchmarks.engine.scale --docs 50000 --runners local --before ''
 
 Pipeline: exact_dedup then minhash_dedup over unique ~2-KB documents (300 random words each,
 8 gzipped JSONL files: the corpus of zero_loss.py), run.workers 2 ($SCALE_WORKERS sets it). Per
@@ -22,12 +22,11 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _checkout import checkout  # noqa: E402
-from _dedup_procs import run_measured  # noqa: E402
-from zero_loss import WORKDIR as CORPUS  # noqa: E402
-from zero_loss import write_corpus  # noqa: E402
+from benchmarks import REPO
+from benchmarks.common.checkout import checkout
+from benchmarks.common.procs import run_measured
+from benchmarks.engine.zero_loss import WORKDIR as CORPUS
+from benchmarks.engine.zero_loss import write_corpus
 
 WORKDIR = REPO / ".bench" / "scale"
 BEFORE = "da9b5ce"  # main before dedup moved keys and packed documents

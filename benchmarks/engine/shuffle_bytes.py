@@ -1,7 +1,7 @@
 """Shuffle bytes per document per stage: what each GroupByKey of a dedup pipeline moves.
 
-    .venv/bin/python benchmarks/shuffle_bytes.py                    # this checkout vs da9b5ce
-    .venv/bin/python benchmarks/shuffle_bytes.py --before <commit>  # vs another commit
+    .venv/bin/python -m benchmarks.engine.shuffle_bytes                   # this checkout vs da9b5ce
+    .venv/bin/python -m benchmarks.engine.shuffle_bytes --before <commit> # vs another commit
 
 The shuffles are read off the Dataflow job graph, built offline with Beam's --dry_run (nothing
 reaches Google): every GroupByKey in it is a shuffle on Dataflow. Their bytes are measured by
@@ -25,9 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _checkout import checkout  # noqa: E402
+from benchmarks import REPO
+from benchmarks.common.checkout import checkout, helper_env
 
 SHARED = Path(os.environ.get("DOLMAKIT_SHARED_DATA", REPO.parent / "shared" / "data"))
 PAGES = SHARED / "web" / "web-pages.warc.gz"
@@ -102,9 +101,9 @@ def measure(result_file: Path) -> None:
 
 
 def run_in(root: Path, result_file: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(result_file)]
-    subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
+    command = [sys.executable, "-m", "benchmarks.engine.shuffle_bytes", "--measure",
+               str(result_file)]  # fmt: skip
+    subprocess.run(command, cwd=root, env=helper_env(root), check=True, capture_output=True)
     return json.loads(result_file.read_text())
 
 

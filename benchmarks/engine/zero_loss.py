@@ -1,7 +1,7 @@
 """Zero loss under load: minhash_dedup over unique documents, 2 workers, CPU hogs running.
 
-    .venv/bin/python benchmarks/zero_loss.py                      # 200k documents, 5 runs
-    .venv/bin/python benchmarks/zero_loss.py --docs 20000 --runs 1 --runners local
+    .venv/bin/python -m benchmarks.engine.zero_loss                      # 200k documents, 5 runs
+    .venv/bin/python -m benchmarks.engine.zero_loss --docs 20000 --runs 1 --runners local
 
 The case the issue measured: a pipeline with only `minhash_dedup`, 8 JSONL files of unique
 ~300-word documents, `run.workers: 2`, the machine under other load. Beam 2.x's local
@@ -31,9 +31,8 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _dedup_procs import run_measured  # noqa: E402
+from benchmarks import REPO
+from benchmarks.common.procs import run_measured
 
 WORKDIR = REPO / ".bench" / "zero_loss"
 FILES = 8

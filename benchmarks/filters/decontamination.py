@@ -1,6 +1,6 @@
 """decontaminate_v1 on real web pages with WikiText-103 test passages planted into them.
 
-    .venv/bin/python benchmarks/decontamination.py [--plant 200] [--words 40] [--seed 0]
+    .venv/bin/python -m benchmarks.filters.decontamination [--plant 200] [--words 40] [--seed 0]
 
 The evaluation set is wiki.test.tokens (../shared/data/wiki, or $DOLMAKIT_SHARED_DATA/wiki); the
 pages are the English-or-not real pages of web/web-pages.warc.gz as dolmakit's WARC reader
@@ -21,24 +21,21 @@ import argparse
 import os
 import random
 import re
-import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from dolmakit.core.document import Document, Removed  # noqa: E402
-from dolmakit.filters.decontaminate import (  # noqa: E402
+from benchmarks import REPO
+from dolmakit.core.document import Document, Removed
+from dolmakit.filters.decontaminate import (
     Decontaminate,
     DecontaminateConfig,
     build_index,
     words,
 )
-from dolmakit.io.readers import ReadConfig  # noqa: E402
-from dolmakit.io.texts import read_texts  # noqa: E402
-from dolmakit.io.warc import WarcReader  # noqa: E402
+from dolmakit.io.readers import ReadConfig
+from dolmakit.io.texts import read_texts
+from dolmakit.io.warc import WarcReader
 
 
 def shared() -> Path:

@@ -28,7 +28,7 @@ Throughput
   is the best of --repeat interleaved runs. Goal: >= 70% of the peer.
 
 Run
-  .venv/bin/python benchmarks/language_id.py      (200,000 texts, 20,000 pages, best of 3)
+  .venv/bin/python -m benchmarks.filters.language_id      (200,000 texts, 20,000 pages, best of 3)
   (--texts N, --repeat K, --workers 1 2, --skip-accuracy / --skip-throughput)
 """
 

@@ -31,7 +31,7 @@ What it measures
 Goals (the issue): recall >= 0.98 for emails and IP addresses, >= 0.9 for phone and card
 numbers; at most 1 false mask per 100,000 words of prose.
 
-Run: .venv/bin/python benchmarks/pii.py   (--misses to list every missed labelled span)
+Run: .venv/bin/python -m benchmarks.filters.pii   (--misses to list every missed labelled span)
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ Prints, per side, the mean and sample std over seeds of the loss (nats/token) an
 wikitext103-test, then the per-seed difference filtered - unfiltered: mean, std and its range.
 Work files: .bench/quality_ablation/ (--workdir). Data: ../shared/data (or
 $DOLMAKIT_SHARED_DATA); without it, prints `skipped: ...` and exits 0.
-Run: .venv/bin/python benchmarks/quality_ablation.py [--tokens 131072] [--seeds 3]
+Run: .venv/bin/python -m benchmarks.filters.quality_ablation [--tokens 131072] [--seeds 3]
 """
 
 from __future__ import annotations
@@ -54,14 +54,12 @@ from pathlib import Path
 import torch
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from dolmakit.io.texts import read_texts  # noqa: E402
-from dolmakit.model.ablate import ablate  # noqa: E402
-from dolmakit.model.train import TrainConfig  # noqa: E402
-from dolmakit.sources.wikipedia.wikitext103 import read_articles  # noqa: E402
-from dolmakit.tokens.tokenizer import train_tokenizer  # noqa: E402
+from benchmarks import REPO
+from dolmakit.io.texts import read_texts
+from dolmakit.model.ablate import ablate
+from dolmakit.model.train import TrainConfig
+from dolmakit.sources.wikipedia.wikitext103 import read_articles
+from dolmakit.tokens.tokenizer import train_tokenizer
 
 QUALITY_FILTERS = ("perplexity_filter", "quality_filter")
 EVAL_NAME = "wikitext103-test"

@@ -15,7 +15,7 @@ What it prints
      examples of each perplexity bucket and of pages the classifier keeps and removes.
 
 Data: ../shared/data (or $DOLMAKIT_SHARED_DATA); without it, prints `skipped: ...` and exits 0.
-Run: .venv/bin/python benchmarks/quality_stage.py [--skip-pipeline] [--examples 3]
+Run: .venv/bin/python -m benchmarks.filters.quality_stage [--skip-pipeline] [--examples 3]
 """
 
 from __future__ import annotations
@@ -30,25 +30,23 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from dolmakit.classifier.fit import (  # noqa: E402
+from benchmarks import REPO
+from dolmakit.classifier.fit import (
     NEGATIVE,
     Example,
-    roc_auc,  # noqa: E402
+    roc_auc,
 )
-from dolmakit.classifier.wikipedia import _article_chunks, _shuffled_lengths  # noqa: E402
-from dolmakit.core.document import Document  # noqa: E402
-from dolmakit.io.readers import ReadConfig  # noqa: E402
-from dolmakit.io.warc import WarcReader  # noqa: E402
-from dolmakit.lm.crawl import language_pages  # noqa: E402
-from dolmakit.models.cutoffs import bucket_of, load_cutoffs  # noqa: E402
-from dolmakit.models.fasttext import load_model  # noqa: E402
-from dolmakit.models.kenlm import LanguageModel, default_model_dir  # noqa: E402
-from dolmakit.models.quality import prepare_text, probabilities  # noqa: E402
-from dolmakit.sources.wikipedia.wikitext103 import read_articles  # noqa: E402
-from dolmakit.taggers.quality import DEFAULT_MODEL  # noqa: E402
+from dolmakit.classifier.wikipedia import _article_chunks, _shuffled_lengths
+from dolmakit.core.document import Document
+from dolmakit.io.readers import ReadConfig
+from dolmakit.io.warc import WarcReader
+from dolmakit.lm.crawl import language_pages
+from dolmakit.models.cutoffs import bucket_of, load_cutoffs
+from dolmakit.models.fasttext import load_model
+from dolmakit.models.kenlm import LanguageModel, default_model_dir
+from dolmakit.models.quality import prepare_text, probabilities
+from dolmakit.sources.wikipedia.wikitext103 import read_articles
+from dolmakit.taggers.quality import DEFAULT_MODEL
 
 
 def shared_data() -> Path:

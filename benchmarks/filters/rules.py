@@ -42,8 +42,8 @@ The corpus
   documents; written to .bench/rules/ as JSONL.
 
 Run
-  .venv/bin/python benchmarks/rules.py                 (2,000 documents, best of 3 runs)
-  .venv/bin/python benchmarks/rules.py --docs 500 --repeat 1      (a quick look)
+  .venv/bin/python -m benchmarks.filters.rules                 (2,000 documents, best of 3 runs)
+  .venv/bin/python -m benchmarks.filters.rules --docs 500 --repeat 1      (a quick look)
   The datatrove virtualenv is created on first use (datatrove==0.10.1 and spaCy from PyPI).
 """
 
@@ -60,9 +60,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _datatrove_venv import ensure_datatrove_venv  # benchmarks/ is the script's folder
+from benchmarks import REPO
+from benchmarks.peers.datatrove_venv import ensure_datatrove_venv
 
-REPO = Path(__file__).resolve().parent.parent
 WORKDIR = REPO / ".bench" / "rules"
 FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
 SPLITTINGS = ("datatrove", "whitespace")  # gopher_quality_v1's words, as its presets name them
@@ -118,7 +118,6 @@ def _datatrove_reason(result) -> str:
 
 
 def dolmakit_judge():
-    sys.path.insert(0, str(REPO))
     from dolmakit.core.document import Document, Removed
     from dolmakit.engine.config import load_preset
     from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
@@ -163,7 +162,6 @@ def dolmakit_judge():
 
 
 def dolmakit_gopher_judge(splitting: str):
-    sys.path.insert(0, str(REPO))
     from dolmakit.core.document import Document, Removed
     from dolmakit.engine.config import load_preset
     from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
@@ -230,10 +228,7 @@ def run_side(side: str, docs_file: Path, out: Path) -> None:
 def distinct_texts() -> tuple[list[str], int]:
     """(texts of every HTML page of the real captures and the sample, in two extraction modes;
     the number of WARC files read)."""
-    sys.path.insert(0, str(REPO))
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from _corpus import shared_warc_dir, source_files
-
+    from benchmarks.common.corpus import shared_warc_dir, source_files
     from dolmakit.core.document import Document
     from dolmakit.io.readers import ReadConfig
     from dolmakit.io.warc import WarcReader
@@ -272,8 +267,8 @@ def build_corpus(docs: int) -> tuple[Path, dict]:
 def measure(side: str, python: Path, docs_file: Path) -> dict:
     out = WORKDIR / f"{side}.json"
     out.unlink(missing_ok=True)
-    command = [str(python), __file__, "--side", side, "--docs-file", str(docs_file),
-               "--out", str(out)]  # fmt: skip
+    command = [str(python), "-m", "benchmarks.filters.rules", "--side", side,
+               "--docs-file", str(docs_file), "--out", str(out)]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if done.returncode != 0 or not out.is_file():
         sys.exit(f"the {side} side failed (exit {done.returncode}):\n{done.stderr[-3000:]}")

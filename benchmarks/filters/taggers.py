@@ -10,8 +10,8 @@ What it measures
   held-out prose, boilerplate-heavy text and source code (goal: separated by at least 3x).
 
 Run
-  .venv/bin/python benchmarks/taggers.py              (20,000 pages of ~2,000 characters)
-  .venv/bin/python benchmarks/taggers.py --pages 5000 (a quick look)
+  .venv/bin/python -m benchmarks.filters.taggers              (20,000 pages of ~2,000 characters)
+  .venv/bin/python -m benchmarks.filters.taggers --pages 5000 (a quick look)
 """
 
 from __future__ import annotations
@@ -19,18 +19,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from language_id import bare_loop, pipeline_run, write_jsonl  # noqa: E402
+from benchmarks import REPO
+from benchmarks.filters.language_id import bare_loop, pipeline_run, write_jsonl
+from dolmakit.lm.reference import documents, is_held_out
+from dolmakit.models.kenlm import LanguageModel, default_model_dir
 
-from dolmakit.lm.reference import documents, is_held_out  # noqa: E402
-from dolmakit.models.kenlm import LanguageModel, default_model_dir  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
 BOILERPLATE = REPO / "tests" / "lm" / "data" / "boilerplate.txt"
 
 

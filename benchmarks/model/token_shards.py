@@ -14,7 +14,7 @@ fetched once with npm), repeated until --mb MB (50 by default).
 Tokenizer: 32,000 pieces trained by `train_tokenizer` on the two corpora once, cached under
 --workdir (.bench/tokenize/).
 
-Run: .venv/bin/python benchmarks/token_shards.py [--mb 50] [--repeat 2] [--threads 1 2]
+Run: .venv/bin/python -m benchmarks.model.token_shards [--mb 50] [--repeat 2] [--threads 1 2]
 """
 
 from __future__ import annotations

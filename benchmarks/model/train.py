@@ -1,6 +1,6 @@
 """Training throughput of the tiny preset on CPU: eager fp32 vs torch.compile with bf16 autocast.
 
-    python benchmarks/train.py [--steps 20] [--warmup 5]
+    python -m benchmarks.model.train [--steps 20] [--warmup 5]
 
 Batch 8 x 256 random tokens, AdamW as dolmakit.model.train builds it, the tiny preset at the
 8,192-piece vocabulary `dolmakit ablate` trains its tokenizer with (--vocab to change it);

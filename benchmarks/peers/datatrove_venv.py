@@ -1,6 +1,7 @@
 """The benchmark-only virtualenv of the datatrove peer, .bench/datatrove-venv, shared by the
-benchmarks that compare with datatrove (rules.py, dedup.py, end_to_end.py): datatrove 0.10.1 and
-spaCy from PyPI, plus whatever extras a benchmark's chain imports, installed on first use."""
+benchmarks that compare with datatrove (filters/rules.py, dedup/dedup.py, pipeline/end_to_end.py):
+datatrove 0.10.1 and spaCy from PyPI, plus whatever extras a benchmark's chain imports, installed
+on first use."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-VENV = Path(__file__).resolve().parent.parent / ".bench" / "datatrove-venv"
+from benchmarks import REPO
+
+VENV = REPO / ".bench" / "datatrove-venv"
 # regex: datatrove's word tokenizers import it (its "processing" extra), spaCy's English needs it
 DATATROVE = ["datatrove==0.10.1", "spacy>=3.8,<3.9", "regex"]
 IMPORTS = ["datatrove", "spacy", "regex"]

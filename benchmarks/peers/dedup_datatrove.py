@@ -1,9 +1,9 @@
-"""The datatrove peer of benchmarks/dedup.py, run in its own venv (.bench/datatrove-venv, with
+"""The datatrove peer of benchmarks/dedup/dedup.py, run in its own venv (.bench/datatrove-venv, with
 datatrove 0.10.1 and the extras its MinHash needs: xxhash<4, orjson, tokenizers):
 
-    python benchmarks/_dedup_datatrove.py pipeline CORPUS_DIR WORK_DIR RESULT_JSON \
+    python -m benchmarks.peers.dedup_datatrove pipeline CORPUS_DIR WORK_DIR RESULT_JSON \
         --bands 9 --rows 13 --workers 2
-    python benchmarks/_dedup_datatrove.py signatures CORPUS_DIR RESULT_JSON --sample 10000 ...
+    python -m benchmarks.peers.dedup_datatrove signatures CORPUS_DIR RESULT_JSON --sample 10000 ...
 
 pipeline: datatrove's four MinHash stages, each a LocalPipelineExecutor run after the other and
 timed apart: 1. JsonlReader + MinhashDedupSignature (tasks = workers), 2. MinhashDedupBuckets

@@ -1,8 +1,8 @@
-"""The datatrove side of benchmarks/end_to_end.py, run in .bench/datatrove-venv (datatrove 0.10.1
-with the extras its chain imports: warcio, faust-cchardet, python-magic, fasttext, spaCy, orjson,
-and resiliparse for the extractor):
+"""The datatrove side of benchmarks/pipeline/end_to_end.py, run in .bench/datatrove-venv
+(datatrove 0.10.1 with the extras its chain imports: warcio, faust-cchardet, python-magic,
+fasttext, spaCy, orjson, and resiliparse for the extractor):
 
-    python benchmarks/_end_to_end_datatrove.py CORPUS_DIR WORK_DIR RESULT_JSON --workers 2 \
+    python -m benchmarks.peers.end_to_end_datatrove CORPUS_DIR WORK_DIR RESULT_JSON --workers 2 \
         --model dolmakit/data/lid/lid.176.ftz
 
 One LocalPipelineExecutor (tasks = the corpus files, `--workers` at a time) runs FineWeb's chain

@@ -5,12 +5,13 @@ What it measures
   the other on the same corpus, 2 workers each: extract (resiliparse main content) -> fastText
   lid.176, English >= 0.65 -> Gopher repetition -> Gopher quality -> C4 line rules (FineWeb
   preset) + C4 quality -> FineWeb quality -> PII masking -> gzipped JSONL of the kept documents.
-  - dolmakit: `dolmakit run benchmarks/end_to_end.yaml` (the chain in dolmakit's step names), as
-    a subprocess.
-  - datatrove 0.10.1 (the peer): benchmarks/_end_to_end_datatrove.py in .bench/datatrove-venv (built
-    on first use from PyPI), one LocalPipelineExecutor: WarcReader, a resiliparse extractor (it
-    ships none), LanguageFilter, GopherRepetition/GopherQuality/C4Quality(FineWeb's
-    filter_no_terminal_punct=False)/FineWebQuality filters, PIIFormatter, JsonlWriter.
+  - dolmakit: `dolmakit run benchmarks/pipeline/end_to_end.yaml` (the chain in dolmakit's step
+    names), as a subprocess.
+  - datatrove 0.10.1 (the peer): benchmarks/peers/end_to_end_datatrove.py in
+    .bench/datatrove-venv (built on first use from PyPI), one LocalPipelineExecutor: WarcReader,
+    a resiliparse extractor (it ships none), LanguageFilter,
+    GopherRepetition/GopherQuality/C4Quality(FineWeb's filter_no_terminal_punct=False)/
+    FineWebQuality filters, PIIFormatter, JsonlWriter.
   - the floor: the same chain as a plain loop over the bare libraries, no Beam: fastwarc's
     ArchiveIterator, resiliparse's charset detection and extraction, fastText's predict, then
     dolmakit's own rule steps (Step.process of the yaml's steps from gopher_repetition_v1 on) and
@@ -29,13 +30,13 @@ What it measures
 The corpus
   Every record of the shared real captures (../shared/data/web/web-pages.warc.gz, 460 real
   pages, and ../shared/data/warc/*.warc.gz) re-written again and again with fresh ids into 8
-  .warc.gz files until --mb compressed MB (benchmarks/_corpus.py), cached in
+  .warc.gz files until --mb compressed MB (benchmarks/common/corpus.py), cached in
   .bench/end_to_end/. The pages repeat, so caches keyed on text (dolmakit's spaCy-word chunk
   cache) hit more often than on a crawl of unique pages.
 
 Run
-  .venv/bin/python benchmarks/end_to_end.py                 (150 MB, about 13 minutes)
-  .venv/bin/python benchmarks/end_to_end.py --mb 20 --repeat 1      (a quick look)
+  .venv/bin/python -m benchmarks.pipeline.end_to_end                 (150 MB, about 13 minutes)
+  .venv/bin/python -m benchmarks.pipeline.end_to_end --mb 20 --repeat 1      (a quick look)
   --repeat K (3): interleaved runs of dolmakit and the floor, the fastest of each counts (the
   machine is shared: a busy spell slows one run by half); --peer-repeat K (1): datatrove's runs,
   about 6 minutes each, in the first rounds; --only dolmakit,floor runs a subset.
@@ -57,13 +58,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-from _corpus import MB, ensure_corpus, html_responses, shared_warc_dir, source_files  # noqa: E402
-from _datatrove_venv import ensure_datatrove_venv  # noqa: E402
+from benchmarks import REPO
+from benchmarks.common.corpus import (
+    MB,
+    ensure_corpus,
+    html_responses,
+    shared_warc_dir,
+    source_files,
+)
+from benchmarks.peers.datatrove_venv import ensure_datatrove_venv
 
-PIPELINE = "benchmarks/end_to_end.yaml"
+PIPELINE = "benchmarks/pipeline/end_to_end.yaml"
 WORKDIR = REPO / ".bench" / "end_to_end"
 MODEL = REPO / "dolmakit" / "data" / "lid" / "lid.176.ftz"
 TINY = "commoncrawl_whirlwind.warc.gz"
@@ -73,7 +78,8 @@ DATATROVE_EXTRAS = ["warcio", "faust-cchardet", "python-magic", "fasttext-numpy2
 DATATROVE_IMPORTS = ["warcio", "cchardet", "magic", "fasttext", "orjson", "resiliparse"]
 SIDES = ("dolmakit", "datatrove", "floor")
 GOAL_PEER, GOAL_FLOOR = 4.0, 0.70
-# dolmakit's read.options.html in benchmarks/end_to_end.yaml (the rest are resiliparse's defaults)
+# dolmakit's read.options.html in benchmarks/pipeline/end_to_end.yaml (the rest: resiliparse's
+# defaults)
 EXTRACT = {"main_content": True, "preserve_formatting": True, "list_bullets": True,
            "alt_texts": False, "links": False, "noscript": False}  # fmt: skip
 _TICK = 0.2  # seconds between samples of the process tree
@@ -159,7 +165,6 @@ _FLOOR: dict = {}  # per pool process: the model and the rule steps, loaded once
 
 
 def _floor_setup() -> None:
-    sys.path.insert(0, str(REPO))
     from fasttext.FastText import _FastText
 
     from dolmakit.engine.config import load_pipeline
@@ -248,7 +253,7 @@ def run_dolmakit(corpus: Path, work: Path, workers: int) -> Side:
 def run_datatrove(python: Path, corpus: Path, work: Path, workers: int) -> Side:
     result = work / "datatrove.json"
     result.unlink(missing_ok=True)
-    command = [str(python), str(HERE / "_end_to_end_datatrove.py"), str(corpus),
+    command = [str(python), "-m", "benchmarks.peers.end_to_end_datatrove", str(corpus),
                str(work / "datatrove"), str(result), "--workers", str(workers),
                "--model", str(MODEL)]  # fmt: skip
     usage = run_measured(command, work / "datatrove.log")
@@ -271,8 +276,8 @@ def _count(stats: dict, key: str) -> int:
 
 def run_floor(corpus: Path, work: Path, workers: int) -> Side:
     result = work / "floor.json"
-    command = [sys.executable, __file__, "--floor", str(corpus), str(work / "floor"),
-               str(result), "--workers", str(workers)]  # fmt: skip
+    command = [sys.executable, "-m", "benchmarks.pipeline.end_to_end", "--floor", str(corpus),
+               str(work / "floor"), str(result), "--workers", str(workers)]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get(
         "PYTHONPATH", "")])}  # fmt: skip
     usage = run_measured(command, work / "floor.log", env)

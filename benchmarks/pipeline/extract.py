@@ -1,7 +1,7 @@
 """WARC -> kept documents: throughput of the full dolmakit pipeline next to a floor.
 
 What it measures
-  The real `dolmakit run benchmarks/extract.yaml` (read WARC, decode, extract with
+  The real `dolmakit run benchmarks/pipeline/extract.yaml` (read WARC, decode, extract with
   resiliparse, text_stats_v1, length filter, write documents/removed/errors as gzipped JSONL and
   the report) on a corpus of at least 20 MB of compressed WARC, as a subprocess: once by the wall
   clock of the whole command (interpreter start, Beam startup and teardown included) and once by
@@ -16,10 +16,10 @@ The peer (the floor)
 The corpus
   Built from the shared real captures (../shared/data/warc or $DOLMAKIT_SHARED_DATA/warc): every
   record re-written, again and again, with fresh ids, into N .warc.gz files with one gzip member
-  per record; cached under --workdir and reused (see benchmarks/_corpus.py).
+  per record; cached under --workdir and reused (see benchmarks/common/corpus.py).
 
 Run
-  .venv/bin/python benchmarks/extract.py            (256 MB corpus; --mb 20 for a quick look)
+  .venv/bin/python -m benchmarks.pipeline.extract    (256 MB corpus; --mb 20 for a quick look)
   (--repeat K keeps the best of K runs of each; --skip-floor / --skip-pipeline for debugging)
 """
 
@@ -37,8 +37,8 @@ from pathlib import Path
 
 from resiliparse.extract.html2text import extract_plain_text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import (  # noqa: E402
+from benchmarks import REPO
+from benchmarks.common.corpus import (
     MB,
     Manifest,
     ensure_corpus,
@@ -47,8 +47,7 @@ from _corpus import (  # noqa: E402
     source_files,
 )
 
-REPO = Path(__file__).resolve().parent.parent
-PIPELINE = "benchmarks/extract.yaml"
+PIPELINE = "benchmarks/pipeline/extract.yaml"
 GOAL = 0.70
 MIN_MB = 20
 

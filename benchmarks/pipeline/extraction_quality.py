@@ -33,7 +33,8 @@ Timing
   deduplication LRU among them) are reset before each pass so every pass sees the same state.
 
 Run
-  .venv/bin/python benchmarks/extraction_quality.py [BENCHMARK_DIR] [--repeat 3] [--worst 10]
+  .venv/bin/python -m benchmarks.pipeline.extraction_quality [BENCHMARK_DIR] [--repeat 3]
+      [--worst 10]
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ from pathlib import Path
 
 from resiliparse.extract.html2text import extract_plain_text
 
+from benchmarks import REPO
 from dolmakit.extract.html import HtmlConfig, html_to_text
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = REPO / ".bench" / "article-extraction-benchmark"
 MIRROR = REPO.parent / ".mirror" / "scrapinghub+article-extraction-benchmark" / "repo"
 MEMBERS = ["html", "ground-truth.json", "evaluate.py"]

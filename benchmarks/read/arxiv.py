@@ -16,7 +16,7 @@ the bulk tar, gzip on each member, tarfile on it when it is a tar, and UTF-8 dec
 resident memory every `--every` papers (flat: one paper in memory at a time) and the peak RSS,
 and the load average.
 
-Run: nice -n 10 .venv/bin/python benchmarks/read_arxiv.py [--mb 500] [--workdir DIR]
+Run: nice -n 10 .venv/bin/python -m benchmarks.read.arxiv [--mb 500] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ import tarfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from _streaming import timed
-
+from benchmarks.read.streaming import timed
 from dolmakit.core.document import Document, Removed
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.arxiv.reader import ArxivReader

@@ -14,7 +14,7 @@ any reader of these files does: `open().read()` and `bytes.decode` (UTF-8, else 
 loop. For each it prints books/s, MB/s of input, the resident memory every `--every` books (it
 follows the size of the book at hand, never the mirror's) and the peak RSS, and the load average.
 
-Run: nice -n 10 .venv/bin/python benchmarks/read_books.py [--mb 500] [--workdir DIR]
+Run: nice -n 10 .venv/bin/python -m benchmarks.read.books [--mb 500] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-from _streaming import timed
-
+from benchmarks.read.streaming import timed
 from dolmakit.core.document import Document
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.books.reader import GutenbergReader

@@ -11,7 +11,7 @@ peer, the least any C4 reader does: `gzip.open` + `json.loads` of every line in 
 each it prints documents/s, MB/s of uncompressed input, the resident memory every `--every`
 documents (flat: one line in memory at a time) and the peak RSS, and the machine's load average.
 
-Run: nice -n 10 .venv/bin/python benchmarks/read_c4.py [--mb 500] [--workdir DIR]
+Run: nice -n 10 .venv/bin/python -m benchmarks.read.c4 [--mb 500] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-from _streaming import timed
-
+from benchmarks.read.streaming import timed
 from dolmakit.core.document import Document
 from dolmakit.core.schema import from_data
 from dolmakit.engine.config import load_preset

@@ -15,7 +15,7 @@ every `--sample-every` documents and the peak (ru_maxrss), and the load average;
 is the best of `--repeat` interleaved runs. Files are in the page cache after the first pass:
 these are CPU figures, not disk ones.
 
-Run: nice -n 10 .venv/bin/python benchmarks/read_github.py [--mb 500] [--workdir DIR]
+Run: nice -n 10 .venv/bin/python -m benchmarks.read.github [--mb 500] [--workdir DIR]
      [--repeat 2] [--form tree|table|both] [--sample-every 10000]
 """
 
@@ -31,8 +31,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from _streaming import peak_rss_mb, rss_mb
 
+from benchmarks import REPO
+from benchmarks.read.streaming import peak_rss_mb, rss_mb
 from dolmakit.core.document import Document, Removed
 from dolmakit.core.steps import Step
 from dolmakit.engine.config import load_pipeline
@@ -40,7 +41,6 @@ from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.github.repository_reader import CodeRepositoryReader
 from dolmakit.sources.github.table_reader import CodeFilesReader
 
-ROOT = Path(__file__).resolve().parent.parent
 VERSION = 1  # of the corpus layout: a change rebuilds the cache
 FILES_PER_REPO = 100
 LICENCES = {
@@ -189,14 +189,14 @@ def repositories(reader: CodeRepositoryReader, tree: Path) -> Iterator:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=int, default=500)
-    parser.add_argument("--workdir", type=Path, default=ROOT / ".bench" / "read_github")
+    parser.add_argument("--workdir", type=Path, default=REPO / ".bench" / "read_github")
     parser.add_argument("--sample-every", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--form", choices=["tree", "table", "both"], default="both")
     args = parser.parse_args()
     manifest = build_corpus(args.workdir, args.mb)
     total, every = manifest["bytes"], args.sample_every
-    steps = [s for s in load_pipeline(ROOT / "pipelines" / "github.yaml").steps
+    steps = [s for s in load_pipeline(REPO / "pipelines" / "github.yaml").steps
              if isinstance(s, Step)]  # fmt: skip
     for step in steps:
         step.setup()

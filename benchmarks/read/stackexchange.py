@@ -13,7 +13,7 @@ the peer is the HTML conversion and the documents. The dump is built once (deter
 invented text: prose, code blocks with < and &, lists, links, quotes; two answers per question on
 average) and cached under --workdir (.bench/read_stackexchange/).
 
-Run: nice -n 10 .venv/bin/python benchmarks/read_stackexchange.py [--mb 500] [--workdir DIR]
+Run: nice -n 10 .venv/bin/python -m benchmarks.read.stackexchange [--mb 500] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ from html import escape
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from _streaming import peak_rss_mb, rss_mb
-
+from benchmarks.read.streaming import peak_rss_mb, rss_mb
 from dolmakit.core.document import Document
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.stackexchange.reader import StackExchangePostsReader

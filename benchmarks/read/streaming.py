@@ -1,4 +1,4 @@
-"""What the reader benchmarks (read_*.py) share: draining a loop of records while sampling the
+"""What the reader benchmarks (read/*.py) share: draining a loop of records while sampling the
 resident memory, so that a reader that streams shows a flat line and one that does not, a ramp."""
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import mwparserfromhell
-from _streaming import peak_rss_mb, rss_mb
 
+from benchmarks.read.streaming import peak_rss_mb, rss_mb
 from dolmakit.core.document import Document, Removed
 from dolmakit.io.readers import ReadConfig
 from dolmakit.sources.wikipedia.reader import MediaWikiReader
