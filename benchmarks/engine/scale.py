@@ -43,6 +43,7 @@ def measure(root: Path, label: str, runner: str, docs: int) -> dict:
         "steps": STEPS,
     }
     pipeline_file = WORKDIR / f"{out.name}.yaml"
+    WORKDIR.mkdir(parents=True, exist_ok=True)
     pipeline_file.write_text(yaml.safe_dump(config))
     command = [sys.executable, "-m", "dolmakit", "run", str(pipeline_file), "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(root)}

@@ -76,7 +76,7 @@ def writer_path(tok: Tokenizer, docs, threads: int, out: Path) -> tuple[float, i
                 writer.add(doc_id, source, ids)
     manifest = write_manifest(out)
     seconds = time.perf_counter() - started
-    return seconds, json.loads(manifest.read_text())["tokens"] - len(docs)  # less the EOS
+    return seconds, json.loads(Path(manifest).read_text())["tokens"] - len(docs)  # less the EOS
 
 
 def main() -> None:
