@@ -7,8 +7,8 @@ The timer's flush takes the buffer (get()), hands it to the send queue and then 
 queue is full, the hand-off blocks, the writing thread runs, and what it wrote in that moment is
 wiped by _clear(): never sent, no error. A stage that reads a plain (not grouped) input gets it
 in many writes, one per chunk the previous stage produced, so whole chunks vanished: the loss
-benchmarks/zero_loss.py measured (2,428 to 21,013 of 200,000 under CPU load). Beam 2.77.0;
-benchmarks/beam_data_plane_race.py reproduces it with Beam alone, on a quiet machine.
+benchmarks/engine/zero_loss.py measured (2,428 to 21,013 of 200,000 under CPU load). Beam 2.77.0;
+benchmarks/engine/beam_data_plane_race.py reproduces it with Beam alone, on a quiet machine.
 
 The guard makes each write hold the stream's flush lock, which the timer's flush holds from
 get() to _clear(). A write then waits while a flush's hand-off blocks: back-pressure from the send

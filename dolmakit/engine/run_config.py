@@ -13,7 +13,7 @@ class RunConfig:
     runner: str = "local"
     # local: 1 runs every stage in this process (Beam's in-memory FnApiRunner), N > 1 in N worker
     # processes, 0 one per core. One is the default because on 2 cores the single process was as
-    # fast and used less memory (benchmarks/scale.py). Worker processes are safe since
+    # fast and used less memory (benchmarks/engine/scale.py). Worker processes are safe since
     # engine/data_plane.py guards the Beam race that lost documents between them
     workers: int = 1
     # the run exits 1 when errors / records in is above this

@@ -69,7 +69,7 @@ def _pair(words: list[str], target: float, rng: random.Random) -> tuple[list, li
 
 
 def test_detection_rate_follows_the_lsh_curve(real_words):
-    """A seeded, smaller run of benchmarks/minhash.py: 400 pairs near s = 0.8."""
+    """A seeded, smaller run of benchmarks/dedup/minhash.py: 400 pairs near s = 0.8."""
     rng, config = random.Random(8), MinHashConfig()
     bands, rows = config.lsh_params()
     hasher = MinHasher(config)

@@ -1,0 +1,2 @@
+"""Filter and tagger steps: speed next to their peers, accuracy on labelled public sets, and what
+the quality stage keeps."""

@@ -1,0 +1,1 @@
+"""Tokenizing into shards and training the tiny model."""
