@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import apache_beam as beam
@@ -52,13 +53,35 @@ class Step(StepBase, ABC):
     def process(self, doc: Document) -> Document | Removed: ...
 
 
-class CollectionStep(StepBase, ABC):
-    """A stage over the whole collection (dedup): `transform()` is a composite PTransform from
-    documents to the three outputs kept (main), removed and errors, like a Step's, its last
-    ParDo routing every document through dolmakit.core.routing.route so it is counted once."""
+class KeyMaker:
+    """Makes a global step's keys from the documents of one file, on the worker that writes the
+    file: `add` as each document is written, `flush` at the file's end (for keys made in batches,
+    MinHash signatures)."""
+
+    def add(self, doc: Document, node: bytes) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def flush(self) -> Iterable[Any]:
+        return ()
+
+
+class GlobalStep(StepBase, ABC):
+    """A step over the whole collection (dedup) that decides from keys alone.
+
+    Documents stay in their files: the pass over a file before this step makes each document's
+    keys (`key_maker()`; a node key names the document and where it is, dolmakit.core.nodes);
+    `decide()` is a composite PTransform from those keys to labels, `(node, label)` for each
+    document the step changes; the pass over each file after it gives every document its labels,
+    and `apply(doc, labels)` its fate. Only keys and labels cross a shuffle."""
 
     @abstractmethod
-    def transform(self) -> beam.PTransform: ...
+    def key_maker(self) -> KeyMaker: ...
+
+    @abstractmethod
+    def decide(self) -> beam.PTransform: ...
+
+    @abstractmethod
+    def apply(self, doc: Document, labels: list[Any]) -> Document | Removed: ...
 
 
 class Tagger(Step):
@@ -74,26 +97,6 @@ class Tagger(Step):
 
 
 STEPS: Registry[type[StepBase]] = Registry("step type")
-
-# (earlier step type, later step type) -> a CollectionStep running the two as one stage, for
-# collection steps that give the same result with fewer shuffles together than apart
-FUSIONS: dict[tuple[type, type], type] = {}
-
-
-def register_fusion(first: type, second: type):
-    """Class decorator: `cls(first_step, second_step)` replaces the two when they are adjacent."""
-
-    def add(cls: type) -> type:
-        FUSIONS[(first, second)] = cls
-        return cls
-
-    return add
-
-
-def fused(first: StepBase, second: StepBase) -> CollectionStep | None:
-    """The one stage that replaces two adjacent steps, or None when they do not fuse."""
-    fusion = FUSIONS.get((type(first), type(second)))
-    return fusion(first, second) if fusion else None
 
 
 def register_step(cls: type[StepBase]) -> type[StepBase]:

@@ -1,11 +1,10 @@
 """Exact document dedup: one document per hash of its (normalized) text.
 
-Documents are grouped by a 128-bit hash of their text with one GroupByKey, each as its node key
-and packed bytes (dolmakit.dedup.keys): the one time this step moves documents. In each group
-the first by (created, id) is kept, so the result is the same for any worker count or input
-order, and each other one is removed as `exact_duplicate` with the kept id in
-`metadata.duplicate_of`. Memory per group is one node key, whatever its size: 5,000 copies cost
-no more than two.
+Each document's key is a 128-bit hash of its text with its node key (dolmakit.core.nodes); one
+GroupByKey over those finds identical texts. In each group the first by (created, id) is kept,
+so the result is the same for any worker count or input order, and every other one is removed
+as `exact_duplicate` with the kept id in `metadata.duplicate_of`. Memory per group is the
+group's node keys, never its documents.
 """
 
 from __future__ import annotations
@@ -18,11 +17,8 @@ from typing import Any
 import apache_beam as beam
 
 from dolmakit.core.document import Document, Removed
-from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.core.steps import CollectionStep, register_step
-from dolmakit.dedup.keys import keyed_packed, node_id, unpack
-
-Member = tuple[bytes, bytes]  # (node key, packed document)
+from dolmakit.core.nodes import node_id
+from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
 
 
 @dataclass
@@ -32,14 +28,23 @@ class ExactDedupConfig:
 
 
 @register_step
-class ExactDedup(CollectionStep):
+class ExactDedup(GlobalStep):
     """Keeps one document per identical text (the earliest by created, then id)."""
 
     type_name = "exact_dedup"
     Config = ExactDedupConfig
 
-    def transform(self) -> beam.PTransform:
-        return _ExactDedup(self.name, self.config.normalize)
+    def key_maker(self) -> KeyMaker:
+        return TextKeys(self.config.normalize)
+
+    def decide(self) -> beam.PTransform:
+        return KeepFirst()
+
+    def apply(self, doc: Document, labels: list[Any]) -> Document | Removed:
+        if not labels:
+            return doc
+        doc.metadata["duplicate_of"] = labels[0]
+        return Removed(doc, self.name, "exact_duplicate")
 
 
 def text_key(text: str, normalize: bool) -> bytes:
@@ -48,50 +53,29 @@ def text_key(text: str, normalize: bool) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-class _ExactDedup(beam.PTransform):
-    def __init__(self, step_name: str, normalize: bool):
-        super().__init__()
-        self.step_name, self.normalize = step_name, normalize
+class TextKeys(KeyMaker):
+    def __init__(self, normalize: bool):
+        self.normalize = normalize
 
-    def expand(self, docs: beam.PCollection) -> Any:
-        normalize = self.normalize
+    def add(self, doc: Document, node: bytes) -> Iterable[tuple[bytes, bytes]]:
+        return [(text_key(doc.text, self.normalize), node)]
+
+
+class KeepFirst(beam.PTransform):
+    """(text hash, node) -> (node, id of the node kept) for every copy but the first."""
+
+    def expand(self, keys: beam.PCollection) -> beam.PCollection:
         return (
-            docs
-            | "Key by text hash"
-            >> beam.Map(lambda doc: (text_key(doc.text, normalize), keyed_packed(doc)))
+            keys
             | "Group identical texts" >> beam.GroupByKey()
-            | "Keep the first"
-            >> beam.ParDo(_KeepFirstFn(self.step_name)).with_outputs(REMOVED, ERRORS, main=KEPT)
+            | "Later copies" >> beam.FlatMap(later_copies)
         )
 
 
-class _KeepFirstFn(CountingDoFn):
-    def __init__(self, step_name: str):
-        self.step_name = step_name
-
-    def setup(self) -> None:
-        self.counters = self.step_tally(self.step_name)
-
-    def process(self, group: tuple[bytes, Iterable[Member]]) -> Iterator[Any]:
-        for item in keep_first(group[1], self.step_name):
-            yield route(item, self.counters)
-
-
-def keep_first(members: Iterable[Member], step_name: str) -> Iterator[Document | Removed]:
-    """Yields every document of a group of duplicates once: the first by node key kept, the rest
-    removed pointing at it. Two passes over the group (Beam's grouped values can be re-read), so
-    that memory holds one node key and one document, never the group."""
-    first = min((node for node, _ in members), default=None)
-    kept = False
-    for node, packed in members:
-        doc = unpack(packed)
-        if not kept and node == first:
-            kept = True  # the same document twice: the second copy is a duplicate too
-            yield doc
-        else:
-            yield duplicate(doc, node_id(first), step_name)
-
-
-def duplicate(doc: Document, kept_id: str, step_name: str) -> Removed:
-    doc.metadata["duplicate_of"] = kept_id
-    return Removed(doc, step_name, "exact_duplicate")
+def later_copies(group: tuple[bytes, Iterable[bytes]]) -> Iterator[tuple[bytes, str]]:
+    """Every node of a group but its first, labelled with the first's id (two passes over the
+    group: Beam's grouped values can be re-read, and memory holds one node key)."""
+    nodes = group[1]
+    first = min(nodes)
+    kept = node_id(first)
+    yield from ((node, kept) for node in nodes if node != first)

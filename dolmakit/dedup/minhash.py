@@ -9,9 +9,9 @@
 4. Connected components (dolmakit.dedup.components) label every document of a cluster with
    its smallest member: the earliest created, then smallest id. That one is kept; the others are
    removed as `near_duplicate` with `metadata.duplicate_of`.
-No step gathers the signatures, edges or labels of the run in one process. Everything up to the
-last join moves node keys, band keys and edges; documents move once, packed, into the join with
-their labels (dolmakit.dedup.keys).
+No step gathers the signatures, edges or labels of the run in one process, and documents never
+move: signatures are made in the pass that writes each document's file, and the labels of the
+removed ones travel back to their files (dolmakit.engine.segments).
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.transforms.window import GlobalWindows
-from apache_beam.utils.windowed_value import WindowedValue
 
 from dolmakit.core.document import Document, Removed
 from dolmakit.core.histograms import counter_name, register_histogram
-from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.core.steps import CollectionStep, register_step
+from dolmakit.core.nodes import node_id
+from dolmakit.core.routing import CountingDoFn
+from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
 from dolmakit.dedup.components import ConnectedComponents
-from dolmakit.dedup.keys import keyed_packed, node_id, node_key, unpack
 from dolmakit.dedup.signatures import MinHashConfig, MinHasher, band_keys, estimated_jaccard
 
 SIGN_BATCH = 256  # documents hashed together
@@ -47,7 +45,7 @@ class MinHashDedupConfig:
 
 
 @register_step
-class MinHashDedup(CollectionStep):
+class MinHashDedup(GlobalStep):
     """Removes near-duplicates (MinHash LSH + connected components), one kept per cluster."""
 
     type_name = "minhash_dedup"
@@ -57,84 +55,73 @@ class MinHashDedup(CollectionStep):
         super().__init__(name, config)
         self.bands, self.rows = config.minhash.lsh_params()
 
-    def transform(self) -> beam.PTransform:
-        return _MinHashDedup(self.name, self.config, self.bands, self.rows)
+    def setup(self) -> None:
+        self.hasher = MinHasher(self.config.minhash)
+
+    def key_maker(self) -> KeyMaker:
+        return BandKeys(self)
+
+    def decide(self) -> beam.PTransform:
+        return _Clusters(self.name, self.config)
+
+    def apply(self, doc: Document, labels: list[Any]) -> Document | Removed:
+        if not labels:
+            return doc
+        doc.metadata["duplicate_of"] = labels[0]
+        return Removed(doc, self.name, "near_duplicate")
 
 
-class _MinHashDedup(beam.PTransform):
-    def __init__(self, step_name: str, config: MinHashDedupConfig, bands: int, rows: int):
+class BandKeys(KeyMaker):
+    """(band key, node) for each band of each signature, or (band key, (node, signature)) to be
+    verified; signatures made SIGN_BATCH documents at a time (the hasher is vectorized)."""
+
+    def __init__(self, step: MinHashDedup):
+        self.step = step
+        self.nodes: list[bytes] = []
+        self.texts: list[str] = []
+
+    def add(self, doc: Document, node: bytes) -> Iterator[tuple[bytes, Any]]:
+        self.nodes.append(node)
+        self.texts.append(doc.text)
+        if len(self.nodes) >= SIGN_BATCH:
+            yield from self.flush()
+
+    def flush(self) -> Iterator[tuple[bytes, Any]]:
+        step = self.step
+        signatures = step.hasher.signatures(self.texts) if self.texts else []
+        for node, signature in zip(self.nodes, signatures, strict=True):
+            if signature is None:
+                step.stats["too_short"] += 1
+                continue
+            member = (node, signature) if step.config.verify else node
+            for band_key in band_keys(signature, step.bands, step.rows):
+                yield band_key, member
+        self.nodes, self.texts = [], []
+
+
+class _Clusters(beam.PTransform):
+    """Band keys -> (node, id of its cluster's kept document) for every other member."""
+
+    def __init__(self, step_name: str, config: MinHashDedupConfig):
         super().__init__()
-        self.step_name, self.config, self.bands, self.rows = step_name, config, bands, rows
+        self.step_name, self.config = step_name, config
 
-    def expand(self, docs: beam.PCollection) -> Any:
+    def expand(self, entries: beam.PCollection) -> beam.PCollection:
         name, config = self.step_name, self.config
-        packed = docs | "Pack documents" >> beam.Map(keyed_packed)
-        signed = docs | "Signatures" >> beam.ParDo(_SignFn(config.minhash, name))
         if config.verify:  # members carry their signatures to be compared
-            entries = signed | "Band keys" >> beam.FlatMap(_band_entries, self.bands, self.rows)
             to_edges = beam.FlatMap(verified_edges, config.minhash.threshold)
         else:  # members are node keys alone
-            entries = signed | "Band keys" >> beam.FlatMap(_band_nodes, self.bands, self.rows)
             to_edges = beam.FlatMap(bucket_edges)
         edges = entries | "Group by band" >> beam.GroupByKey() | "Candidate edges" >> to_edges
         labels = edges | "Components" >> ConnectedComponents(config.max_rounds, name)
         _ = labels | "Cluster sizes" >> _ClusterSizes(name)
-        return (
-            {"doc": packed, "label": labels}
-            | "Join labels" >> beam.CoGroupByKey()
-            | "Keep one per cluster"
-            >> beam.ParDo(_ResolveFn(name)).with_outputs(REMOVED, ERRORS, main=KEPT)
-        )
+        return labels | "Members but the first" >> beam.FlatMap(_duplicates)
 
 
-class _SignFn(CountingDoFn):
-    """Signatures of SIGN_BATCH documents at a time (the hasher is vectorized over a batch).
-
-    It batches within a bundle itself rather than through beam.BatchElements: with its adaptive,
-    timing-driven batch sizes, Beam 2.77's local multi-process runner lost documents of the
-    later join under CPU load (reproduced on 200,000 documents; fixed sizes did not)."""
-
-    def __init__(self, config: MinHashConfig, step_name: str):
-        self.config, self.step_name = config, step_name
-
-    def setup(self) -> None:
-        self.hasher = MinHasher(self.config)
-        self.stats = self.tally(self.step_name)
-
-    def start_bundle(self) -> None:
-        self.keys: list[bytes] = []
-        self.texts: list[str] = []
-
-    def process(self, doc: Document) -> Iterator[tuple[bytes, Any]]:
-        self.keys.append(node_key(doc))
-        self.texts.append(doc.text)
-        if len(self.keys) >= SIGN_BATCH:
-            yield from self._sign()
-
-    def finish_bundle(self) -> Iterator[WindowedValue]:
-        for signed in self._sign():
-            yield GlobalWindows.windowed_value(signed)
-        super().finish_bundle()
-
-    def _sign(self) -> Iterator[tuple[bytes, Any]]:
-        signatures = self.hasher.signatures(self.texts)
-        for key, signature in zip(self.keys, signatures, strict=True):
-            if signature is None:
-                self.stats.inc("too_short")
-            else:
-                yield key, signature
-        self.keys, self.texts = [], []
-
-
-def _band_nodes(signed: tuple[bytes, Any], bands: int, rows: int) -> Iterator[tuple[bytes, bytes]]:
-    node, signature = signed
-    for band_key in band_keys(signature, bands, rows):
-        yield band_key, node
-
-
-def _band_entries(signed: tuple[bytes, Any], bands: int, rows: int) -> Iterator:
-    for band_key in band_keys(signed[1], bands, rows):
-        yield band_key, signed
+def _duplicates(label: tuple[bytes, bytes]) -> Iterator[tuple[bytes, str]]:
+    node, root = label
+    if node != root:
+        yield node, node_id(root)
 
 
 def bucket_edges(bucket: tuple[bytes, Iterable[bytes]]) -> Iterator[tuple[bytes, bytes]]:
@@ -182,25 +169,3 @@ class _CountClusterFn(CountingDoFn):
         self.counters.inc(counter_name(CLUSTER_SIZES, self.step_name, cluster[1]))
         self.stats.inc("clusters")
         return iter(())
-
-
-class _ResolveFn(CountingDoFn):
-    def __init__(self, step_name: str):
-        self.step_name = step_name
-
-    def setup(self) -> None:
-        self.counters = self.step_tally(self.step_name)
-
-    def process(self, joined: tuple[bytes, dict[str, Iterable[Any]]]) -> Iterator[Any]:
-        key, groups = joined
-        root = next(iter(groups["label"]), key)
-        for copy, packed in enumerate(groups["doc"]):
-            # the same document twice (same created, id and text): its second copy is a duplicate
-            kept = root == key and copy == 0
-            yield route(self._resolve(unpack(packed), kept, root), self.counters)
-
-    def _resolve(self, doc: Document, kept: bool, root: bytes) -> Document | Removed:
-        if kept:
-            return doc
-        doc.metadata["duplicate_of"] = node_id(root)
-        return Removed(doc, self.step_name, "near_duplicate")

@@ -51,14 +51,13 @@ class StepSpec:
 class OutputConfig:
     path: str
     # jsonl: attributes inside each document; dolma: documents/ without them plus one
-    # attributes/<step>/ folder per step, files mirroring documents/ (Dolma's layout; one file
-    # per bundle, `shards` does not apply); parquet
+    # attributes/<step>/ folder per step, files mirroring documents/ (Dolma's layout); parquet.
+    # One documents file per input file (part-<input file's number>), written by the worker
+    # that wrote it
     format: Literal["jsonl", "dolma", "parquet"] = "jsonl"
     # removed documents: all of them, a deterministic sample (by id), or none (only counted)
     removed: Literal["all", "sample", "none"] = "all"
     removed_sample_rate: float = 0.01
-    # 0 lets the runner choose the number of files (no extra shuffle)
-    shards: int = 0
     # of JSON lines outputs: gzip (Dolma's default), zstd (about five times faster), none
     compression: Literal["gzip", "zstd", "none"] = "gzip"
 

@@ -1,21 +1,27 @@
-"""A resolved pipeline config -> a Beam pipeline: read, steps, then documents, removed, errors."""
+"""A resolved pipeline config -> a Beam pipeline: passes over the files, one per segment of
+steps between global steps (dolmakit.engine.segments), each writing its documents, removed and
+errors file by file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.routing import ERRORS, REMOVED
-from dolmakit.core.steps import CollectionStep, fused
-from dolmakit.engine.config import OutputConfig, ResolvedPipeline
+from dolmakit.core.nodes import node_address
+from dolmakit.engine.config import ResolvedPipeline
 from dolmakit.engine.launch import input_bytes, new_pipeline
-from dolmakit.engine.transforms import ApplySteps, MeasureLengths, ReadDocuments
-from dolmakit.io.dolma import WriteDolma
+from dolmakit.engine.segments import KEYS, ApplyPassFn, Outputs, ReadPassFn, plan_segments
+from dolmakit.engine.transforms import check_read_options
+from dolmakit.io.file_writers import empty_attributes
 from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile, expand_inputs
-from dolmakit.io.writers import WriteJsonLines, WriteParquet, in_sample
+from dolmakit.io.readers import READERS
+
+STAGED, LABELS = "staged", "labels"  # the two sides of a pass's join
 
 
 @dataclass
@@ -54,62 +60,61 @@ def build(
     added: str,
     root: str,
 ) -> None:
+    """The passes over the files (dolmakit.engine.segments), one per segment: the first reads
+    the inputs, each later one a global step's labels with the staged files they belong to."""
     config = resolved.config
-    read = pipeline | "Read" >> ReadDocuments(files, config.read, config.input.source, added)
-    docs = read.kept | "Lengths before steps" >> MeasureLengths("before steps")
-    removed, errors = [read[REMOVED]], [read[ERRORS]]
-    for stage in _stages(resolved.steps):
-        if isinstance(stage, CollectionStep):
-            outputs = docs | f"Step {stage.name}" >> stage.transform()
-        else:
-            outputs = docs | f"Steps {', '.join(s.name for s in stage)}" >> ApplySteps(stage)
-        docs = outputs.kept
-        removed.append(outputs[REMOVED])
-        errors.append(outputs[ERRORS])
-    docs = docs | "Lengths after steps" >> MeasureLengths("after steps")
-    _write(docs, removed, errors, config.output, root)
-
-
-def _stages(steps: list) -> list:
-    """Runs of consecutive per-document steps (one DoFn each) and collection steps alone, or
-    fused with the collection step before them where a fusion is registered (one shuffle of
-    documents for two steps)."""
-    stages: list = []
-    for step in steps:
-        if stages and (both := fused(stages[-1], step)):
-            stages[-1] = both
-        elif isinstance(step, CollectionStep):
-            stages.append(step)
-        elif stages and isinstance(stages[-1], list):
-            stages[-1].append(step)
-        else:
-            stages.append([step])
-    return stages
-
-
-def _write(docs, removed: list, errors: list, output: OutputConfig, root: str) -> None:
-    root = absolute(root.rstrip("/"))  # workers write from other folders
-    if output.format == "parquet":
-        docs | "Write documents" >> WriteParquet(f"{root}/documents/part", output.shards)
-    elif output.format == "dolma":
-        docs | "Write documents" >> WriteDolma(root, output.compression)
-    else:
-        docs | "Write documents" >> WriteJsonLines(
-            f"{root}/documents/part", output.shards, output.compression
-        )
-    # with removed: none the removed outputs get no consumer at all: a Flatten of them, even
-    # unread, is a stage boundary on the local runner, where every removed document would be
-    # pickled, sent to the runner process and held there until the run ends
-    if output.removed != "none":
-        all_removed = removed | "Gather removed" >> beam.Flatten()
-        if output.removed == "sample":
-            rate = output.removed_sample_rate
-            all_removed = all_removed | "Sample removed" >> beam.Filter(in_sample, rate)
-        all_removed | "Write removed" >> WriteJsonLines(
-            f"{root}/removed/part", compression=output.compression
-        )
-    (
-        errors
-        | "Gather errors" >> beam.Flatten()
-        | "Write errors" >> WriteJsonLines(f"{root}/errors/part", compression=output.compression)
+    check_read_options(files, config.read)
+    segments = plan_segments(resolved.steps)
+    # absolute: workers write from other folders
+    outputs = Outputs.of(absolute(root.rstrip("/")), config.output, len(segments))
+    readers = {fmt: READERS.get(fmt) for fmt in sorted({file.format for file in files})}
+    first = ReadPassFn(outputs, segments[0], config.read, config.input.source, added, readers)
+    passed = (
+        pipeline
+        | "List files" >> beam.Create(files)
+        | "Spread files" >> beam.Reshuffle()
+        | "Read files" >> beam.ParDo(first).with_outputs(KEYS, main=STAGED)
     )
+    for index, segment in enumerate(segments[1:], 1):
+        step = segment.before
+        labels = (
+            passed[KEYS]
+            | f"Decide {step.name}" >> step.decide()
+            | f"{step.name} labels by file" >> beam.Map(by_file)
+        )
+        passed = (
+            {STAGED: passed[STAGED], LABELS: labels}
+            | f"Join {step.name} labels to files" >> beam.CoGroupByKey()
+            | f"Apply {step.name}"
+            >> beam.ParDo(ApplyPassFn(outputs, index, segment)).with_outputs(KEYS, main=STAGED)
+        )
+    if config.output.format == "dolma":
+        _ = (
+            passed[STAGED]
+            | "Attribute folders" >> beam.combiners.ToList()
+            | "Every folder has every part" >> beam.ParDo(FillAttributesFn(outputs))
+        )
+
+
+def by_file(label: tuple[bytes, Any]) -> tuple[int, tuple[int, Any]]:
+    """(node, label) -> (file, (line, label)): labels travel to their file, not their document."""
+    node, value = label
+    file, line = node_address(node)
+    return file, (line, value)
+
+
+class FillAttributesFn(beam.DoFn):
+    """Dolma output: an attribute file of empty lines for every documents file whose documents
+    had none of that folder's attributes (every folder has every part, as Dolma expects)."""
+
+    def __init__(self, outputs: Outputs):
+        self.outputs = outputs
+
+    def process(self, written: list[tuple[int, list[str]]]) -> Iterator[int]:
+        folders = sorted({folder for _, names in written for folder in names})
+        outputs = self.outputs
+        for file, names in written:
+            for folder in sorted(set(folders) - set(names)):
+                empty_attributes(outputs.root, f"part-{file:05d}", folder, outputs.compression,
+                                 outputs.temporary)  # fmt: skip
+        yield len(written)

@@ -1,54 +1,67 @@
-"""The job graph make_pipeline builds on the local runner (built, not run), and how steps become
-its stages."""
+"""The job graph make_pipeline builds (built, not run): passes over files between global steps,
+and only keys and labels in its shuffles."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-import pytest
 from apache_beam.internal import pickler
 from conftest import REPO, SAMPLE_WARC
 
 from dolmakit.dedup.exact import ExactDedup, ExactDedupConfig
-from dolmakit.dedup.exact_lines import ExactThenLineDedup
 from dolmakit.dedup.lines import LineDedup, LineDedupConfig
 from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig
 from dolmakit.engine.config import load_pipeline
-from dolmakit.engine.pipeline import _stages, make_pipeline
-from dolmakit.engine.transforms import ReadFileFn
+from dolmakit.engine.pipeline import make_pipeline
+from dolmakit.engine.segments import Outputs, ReadPassFn, Segment, plan_segments
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader
 from dolmakit.taggers.stats import TextStats, TextStatsConfig
 
-
-def transform_names(removed: str, tmp_path) -> set[str]:
-    resolved = load_pipeline(
-        REPO / "tests" / "data" / "backbone.yaml",
-        [f"input.paths=[{SAMPLE_WARC}]", f"output.path={tmp_path}", f"output.removed={removed}"],
-    )
-    proto = make_pipeline(resolved, []).pipeline.to_runner_api()
-    return {transform.unique_name for transform in proto.components.transforms.values()}
+GROUPING = ("beam:transform:group_by_key:v1",)
 
 
-@pytest.mark.parametrize("removed", ["all", "sample"])
-def test_removed_documents_are_gathered_and_written(removed, tmp_path):
-    names = transform_names(removed, tmp_path)
-    assert {"Gather removed", "Write removed", "Gather errors", "Write errors"} <= names
-    assert ("Sample removed" in names) == (removed == "sample")
+def graph(pipeline_file, tmp_path) -> dict:
+    resolved = load_pipeline(pipeline_file, [f"input.paths=[{SAMPLE_WARC}]",
+                                             f"output.path={tmp_path}"])  # fmt: skip
+    return make_pipeline(resolved, []).pipeline.to_runner_api().components.transforms
 
 
-def test_removed_none_builds_no_branch_for_them(tmp_path):
-    # a Flatten without a consumer would still ship every removed document to the runner
-    names = transform_names("none", tmp_path)
-    assert not {name for name in names if "removed" in name.lower()}
-    assert {"Gather errors", "Write errors", "Write documents"} <= names
+def test_steps_split_into_passes_at_each_global_step():
+    exact, lines = ExactDedup("exact", ExactDedupConfig()), LineDedup("lines", LineDedupConfig())
+    stats, near = TextStats("stats", TextStatsConfig()), MinHashDedup("near", MinHashDedupConfig())
+    assert plan_segments([stats, exact, lines, stats, stats, near]) == [
+        Segment(None, [stats], exact),
+        Segment(exact, [], lines),
+        Segment(lines, [stats, stats], near),
+        Segment(near, [], None),
+    ]
+    assert plan_segments([]) == [Segment(None, [], None)]
 
 
-def test_the_read_step_unpickles_without_the_other_readers_and_steps():
+def test_every_shuffle_of_the_commoncrawl_graph_moves_keys_or_labels(tmp_path):
+    """GroupByKeys sit only inside a global step's decision, the join of its labels to their
+    files, and the spreading of the input files: never over documents."""
+    transforms = graph(REPO / "pipelines" / "commoncrawl.yaml", tmp_path)
+    grouping = sorted({t.unique_name.split("/")[0] for t in transforms.values()
+                       if t.spec.urn in GROUPING})  # fmt: skip
+    assert grouping == [
+        "Decide exact_dedup", "Decide line_dedup", "Decide minhash_dedup",
+        "Join exact_dedup labels to files", "Join line_dedup labels to files",
+        "Join minhash_dedup labels to files", "Spread files",
+    ]  # fmt: skip
+    passes = sorted(t.unique_name for t in transforms.values()
+                    if t.unique_name.startswith(("Read files", "Apply ")) and "/" not in t.unique_name)  # fmt: skip
+    assert passes == ["Apply exact_dedup", "Apply line_dedup", "Apply minhash_dedup", "Read files"]
+
+
+def test_the_read_pass_unpickles_without_the_other_readers_and_steps(tmp_path):
     """A worker unpickling the read DoFn imports the WARC reader's module, not every reader and
     step that registers itself (dolmakit.engine.builtins)."""
-    read = ReadFileFn(ReadConfig(), "common-crawl", "", {"warc": WarcReader})
+    outputs = Outputs(str(tmp_path), 1)
+    read = ReadPassFn(outputs, Segment(None, [], None), ReadConfig(), "common-crawl", "",
+                      {"warc": WarcReader})  # fmt: skip
     script = (
         "import sys; from apache_beam.internal import pickler; "
         f"fn = pickler.loads({pickler.dumps(read)!r}); "
@@ -59,14 +72,3 @@ def test_the_read_step_unpickles_without_the_other_readers_and_steps():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=REPO, check=True)  # fmt: skip
     assert done.stdout.split() == ["WarcReader", "[]"]
-
-
-def test_adjacent_exact_and_line_dedup_become_one_stage_and_per_document_steps_one_run():
-    exact, lines = ExactDedup("exact", ExactDedupConfig()), LineDedup("lines", LineDedupConfig())
-    stats, near = TextStats("stats", TextStatsConfig()), MinHashDedup("near", MinHashDedupConfig())
-    stages = _stages([exact, lines, stats, stats, near, exact])
-    assert [type(stage) for stage in stages] == [ExactThenLineDedup, list, MinHashDedup, ExactDedup]
-    assert stages[0].name == "exact+lines"
-    assert (stages[0].exact, stages[0].lines) == (exact, lines)
-    assert stages[1] == [stats, stats]
-    assert _stages([lines, exact]) == [lines, exact]

@@ -22,7 +22,9 @@ read twice) and `post_type_<n>` (not a question or answer) say why others are no
 a document that is not a post (no site or post id in metadata) is an error `not_a_post`.
 
 Posts are grouped by (site, question id) with one GroupByKey, so a worker holds one thread at a
-time, never a site: memory is bounded by the largest thread (a few hundred answers at most).
+time, never a site: memory is bounded by the largest thread (a few hundred answers at most). A
+thread merges texts from many files, so this global step's keys are the posts themselves; each
+post's fate returns to its file as a label, the thread's text with the question's.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.document import Document, ErrorRecord, Removed, pack, unpack
 from dolmakit.core.histograms import counter_name, register_histogram
-from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
-from dolmakit.core.steps import CollectionStep, register_step
+from dolmakit.core.routing import CountingDoFn
+from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
 
 ANSWERS_HISTOGRAM = register_histogram("stackexchange_answers", "Answers per thread", 2)
 Outcome = Document | Removed | ErrorRecord
@@ -55,14 +57,21 @@ class ThreadsConfig:
 
 
 @register_step
-class StackExchangeThreads(CollectionStep):
+class StackExchangeThreads(GlobalStep):
     """One document per question: title, text and its answers by score (`Q: ... A: ...`)."""
 
     type_name = "stackexchange_threads"
     Config = ThreadsConfig
 
-    def transform(self) -> beam.PTransform:
+    def key_maker(self) -> KeyMaker:
+        return PostKeys()
+
+    def decide(self) -> beam.PTransform:
         return _Threads(self.name, self.config)
+
+    def apply(self, doc: Document, labels: list[Any]) -> Outcome:
+        (label,) = labels  # every post gets one
+        return outcome_of(doc, label, self.name)
 
 
 def thread_key(doc: Document) -> str:
@@ -75,39 +84,76 @@ def thread_key(doc: Document) -> str:
     return doc.id
 
 
+class PostKeys(KeyMaker):
+    """(thread key, (node, the post packed)): a thread is a merge of documents, so this global
+    step's keys are its posts themselves, each travelling once to its thread."""
+
+    def add(self, doc: Document, node: bytes) -> Iterable[tuple[str, tuple[bytes, bytes]]]:
+        return [(thread_key(doc), (node, pack(doc)))]
+
+
 class _Threads(beam.PTransform):
     def __init__(self, step_name: str, config: ThreadsConfig):
         super().__init__()
         self.step_name, self.config = step_name, config
 
-    def expand(self, docs: beam.PCollection) -> Any:
+    def expand(self, keys: beam.PCollection) -> Any:
         return (
-            docs
-            | "Key by question" >> beam.Map(lambda doc: (thread_key(doc), doc))
+            keys
             | "Group threads" >> beam.GroupByKey()
-            | "Build threads"
-            >> beam.ParDo(_BuildThreadFn(self.step_name, self.config)).with_outputs(
-                REMOVED, ERRORS, main=KEPT
-            )
+            | "Build threads" >> beam.ParDo(_BuildThreadFn(self.step_name, self.config))
         )
 
 
 class _BuildThreadFn(CountingDoFn):
+    """A thread's posts -> (node, label) for each: ("thread", the thread packed) for the
+    question, ("removed", reason, metadata) or ("error", kind, cause) for the others."""
+
     def __init__(self, step_name: str, config: ThreadsConfig):
         self.step_name, self.config = step_name, config
 
     def setup(self) -> None:
-        self.counters = self.step_tally(self.step_name)
         self.stats = self.tally(self.step_name)
         self.histograms = self.tally("")
 
-    def process(self, group: tuple[str, Iterable[Document]]) -> Iterator[Any]:
-        for item in build_thread(group[1], self.config, self.step_name):
+    def process(self, group: tuple[str, Iterable[tuple[bytes, bytes]]]) -> Iterator[Any]:
+        posts = sorted(group[1])  # node order: the same thread whatever the input order
+        docs = [unpack(packed) for _, packed in posts]
+        nodes = [node for node, _ in posts]
+        outcomes = list(build_thread(docs, self.config, self.step_name))
+        for item in outcomes:
             if isinstance(item, Document):
                 answers = len(item.metadata["answer_ids"])
                 self.histograms.inc(counter_name(ANSWERS_HISTOGRAM, "all", answers))
                 self.stats.inc(f"threads_by_site/{item.metadata['site']}")
-            yield route(item, self.counters)
+        yield from zip(nodes, labels_of(docs, outcomes), strict=True)
+
+
+def labels_of(docs: list[Document], outcomes: list[Outcome]) -> list[tuple]:
+    """Each post's label, in the posts' order: a Removed by its document, the thread and an
+    error by the id of a post not yet labelled."""
+    labels: list[tuple | None] = [None] * len(docs)
+    place = {id(doc): index for index, doc in enumerate(docs)}
+    for item in outcomes:
+        if isinstance(item, Removed):
+            labels[place[id(item.doc)]] = ("removed", item.reason, item.doc.metadata)
+    for item in outcomes:
+        if isinstance(item, Removed):
+            continue
+        doc_id = item.id if isinstance(item, Document) else item.location["id"]
+        index = next(i for i, doc in enumerate(docs) if labels[i] is None and doc.id == doc_id)
+        labels[index] = (("thread", pack(item)) if isinstance(item, Document)
+                         else ("error", item.kind, item.cause))  # fmt: skip
+    return labels
+
+
+def outcome_of(doc: Document, label: tuple, step: str) -> Outcome:
+    if label[0] == "thread":
+        return unpack(label[1])
+    if label[0] == "removed":
+        doc.metadata = label[2]
+        return Removed(doc, step, label[1])
+    return ErrorRecord(step, label[1], label[2], {"id": doc.id})
 
 
 def build_thread(posts: Iterable[Document], config: ThreadsConfig, step: str) -> Iterator[Outcome]:

@@ -1,13 +1,15 @@
 import hashlib
 
 from dedup.dedup_helpers import doc
-from dolmakit.core.document import Document
-from dolmakit.dedup.keys import keyed_packed, node_id, node_key, pack, unpack
+
+from dolmakit.core.document import Document, pack, unpack
+from dolmakit.core.nodes import node_address, node_id, node_key
 
 
 def test_node_key_is_created_id_and_text_digest():
     key = node_key(doc("a-1", "some text", "2020-01-01"))
-    assert key == b"2020-01-01\x00a-1\x00" + hashlib.blake2b(b"some text", digest_size=8).digest()
+    digest = hashlib.blake2b(b"some text", digest_size=8).digest()
+    assert key == b"2020-01-01\x00a-1\x00" + digest + b"\x00" * 8
     assert node_key(doc("a-1", "other text", "2020-01-01"))[:15] == key[:15]
     assert node_key(doc("a-1", "other text", "2020-01-01")) != key
 
@@ -29,4 +31,13 @@ def test_pack_round_trips_every_field():
         {"url": "http://x", "input_shard": 3}, {"t__score": [[0, 4, 0.5]]},
     )  # fmt: skip
     assert unpack(pack(original)) == original
-    assert keyed_packed(original) == (node_key(original), pack(original))
+
+
+def test_a_node_key_ends_with_its_address_and_sorts_by_it_last():
+    same = doc("a-1", "some text", "2020-01-01")
+    first, second = node_key(same, 3, 7), node_key(same, 3, 8)
+    assert node_address(first) == (3, 7) and node_address(node_key(same, 70_000, 2**31)) == (
+        70_000, 2**31
+    )  # fmt: skip
+    assert first < second < node_key(same, 4, 0) < node_key(doc("a-2", "x", "2020-01-01"))
+    assert node_id(first) == "a-1"

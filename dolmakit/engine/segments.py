@@ -1,0 +1,259 @@
+"""A run as passes over files: documents stay in files, keys travel.
+
+The steps split at each global step (dedup) into segments of per-document steps. The first pass
+reads each input file and runs the first segment; every later pass reads one staged file with
+the labels of the global step before it (grouped by file, not by document) and runs the next
+segment. Each pass writes, file by file and on the worker: the kept documents (the next pass's
+staged file, or documents/ in the last pass), removed/ and errors/. It sends on only the keys of
+the next global step. No whole document crosses a shuffle, and no text waits in the runner.
+
+Counted as every step is (dolmakit.core.routing): a global step's `in` is every document of the
+files after it, so in = kept + removed + errors holds step by step.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from apache_beam import pvalue
+
+from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.hashing import in_fraction
+from dolmakit.core.histograms import counter_name
+from dolmakit.core.nodes import node_key
+from dolmakit.core.routing import CountingDoFn, route
+from dolmakit.core.steps import GlobalStep, Step
+from dolmakit.engine.staged import StagedWriter, read_staged
+from dolmakit.engine.transforms import StepChain, name_file_as_given, step_stats
+from dolmakit.io.file_writers import DOCUMENT_WRITERS, JsonLinesFile
+from dolmakit.io.inputs import InputFile
+from dolmakit.io.readers import READ_STEP, ReadConfig, Reader
+
+if TYPE_CHECKING:  # the config module registers every reader and step: not on a worker
+    from dolmakit.engine.config import OutputConfig
+
+LOG = logging.getLogger("dolmakit")
+KEYS = "keys"  # the tagged output of a pass: the next global step's keys
+SEGMENTS, TEMPORARY = "_segments", "_tmp"  # under the staging folder, never published
+
+
+@dataclass
+class Segment:
+    before: GlobalStep | None  # the global step whose labels the pass applies first
+    steps: list[Step]  # per-document steps, in order
+    after: GlobalStep | None  # the global step whose keys the pass makes
+
+
+def plan_segments(steps: list) -> list[Segment]:
+    segments = [Segment(None, [], None)]
+    for step in steps:
+        if isinstance(step, GlobalStep):
+            segments[-1].after = step
+            segments.append(Segment(step, [], None))
+        else:
+            segments[-1].steps.append(step)
+    return segments
+
+
+@dataclass
+class Outputs:
+    """Where and how the passes write, under the run's staging folder (output settings copied
+    out of OutputConfig: a worker unpickling it must not import the config module, which
+    registers every reader and step)."""
+
+    root: str
+    passes: int
+    format: str = "jsonl"
+    compression: str = "gzip"
+    removed: str = "all"
+    removed_sample_rate: float = 0.01
+
+    @classmethod
+    def of(cls, root: str, config: OutputConfig, passes: int) -> Outputs:
+        return cls(root, passes, config.format, config.compression, config.removed,
+                   config.removed_sample_rate)  # fmt: skip
+
+    def staged(self, segment: int, file: int) -> str:
+        return f"{self.root}/{SEGMENTS}/{segment}/part-{file:05d}.staged"
+
+    @property
+    def temporary(self) -> str:
+        return f"{self.root}/{TEMPORARY}"
+
+
+class FileOutputs:
+    """What one pass over one file writes: kept documents (staged or final), removed, errors."""
+
+    def __init__(self, outputs: Outputs, segment: int, file: int):
+        self.config = config = outputs
+        self.last = segment == outputs.passes - 1
+        part = f"part-{file:05d}"
+        if self.last:
+            writer = DOCUMENT_WRITERS[config.format]
+            self.documents = writer(outputs.root, part, config.compression, outputs.temporary)
+        else:
+            self.documents = StagedWriter(outputs.staged(segment, file), outputs.temporary)
+        named = f"{part}-{segment}" if outputs.passes > 1 else part
+        self.removed = JsonLinesFile(f"{outputs.root}/removed/{named}", config.compression,
+                                     outputs.temporary)  # fmt: skip
+        self.errors = JsonLinesFile(f"{outputs.root}/errors/{named}", config.compression,
+                                    outputs.temporary)  # fmt: skip
+        self.lines = 0
+
+    def keep(self, doc: Document) -> int:
+        """Writes a kept document; returns its line in the file."""
+        self.documents.write(doc)
+        self.lines += 1
+        return self.lines - 1
+
+    def drop(self, item: Removed | ErrorRecord) -> None:
+        config = self.config
+        if isinstance(item, ErrorRecord):
+            self.errors.write(item.to_dict())
+        elif config.removed == "all" or (
+            config.removed == "sample" and in_fraction(item.doc.id, config.removed_sample_rate)
+        ):
+            self.removed.write(item.to_dict())
+
+    def close(self) -> list[str]:
+        """Closes every file; returns the attribute folders of Dolma output."""
+        self.removed.close()
+        self.errors.close()
+        folders = self.documents.close()
+        return folders or []
+
+
+class PassFn(CountingDoFn):
+    """One pass over one file: a segment's steps on each document, everything counted and
+    written by this worker; the next global step's keys out (tagged `keys`), and (file, the
+    staged file or the attribute folders written) as the main output."""
+
+    def __init__(self, outputs: Outputs, index: int, segment: Segment):
+        self.outputs, self.index, self.segment = outputs, index, segment
+
+    def setup(self) -> None:
+        self.chain = StepChain(self.segment.steps)
+        self.chain.setup()
+        for step in (self.segment.before, self.segment.after):
+            if step is not None:
+                step.setup()
+        named = [*self.segment.steps, *filter(None, [self.segment.before])]
+        self.counters = {step.name: self.step_tally(step.name) for step in named}
+        self.stats = self.tally("")
+        self.after_steps = [counter_name("text_chars", "after steps", 2**b // 2)
+                            for b in range(64)]  # fmt: skip
+
+    def finish_bundle(self) -> None:
+        for key, n in self.chain.drain_stats():
+            self.stats.inc(key, n)
+        for step in filter(None, (self.segment.before, self.segment.after)):
+            for key, n in step_stats(step):
+                self.stats.inc(key, n)
+        super().finish_bundle()
+
+    def open(self, file: int) -> None:
+        self.file = file
+        self.written = FileOutputs(self.outputs, self.index, file)
+        after = self.segment.after
+        self.keys = after.key_maker() if after is not None else None
+
+    def through_steps(self, doc: Document) -> Iterator[Any]:
+        """The segment's steps on the document; kept: written, its keys out."""
+        for step, outcome in self.chain.run(doc):
+            route(outcome, self.counters[step.name])
+            if outcome is not doc:
+                self.written.drop(outcome)
+                return
+        line = self.written.keep(doc)
+        if self.written.last:
+            self.stats.inc(self.after_steps[len(doc.text).bit_length()])
+        if self.keys is not None:
+            node = node_key(doc, self.file, line)
+            yield from (pvalue.TaggedOutput(KEYS, key) for key in self.keys.add(doc, node))
+
+    def close(self) -> Iterator[Any]:
+        if self.keys is not None:
+            yield from (pvalue.TaggedOutput(KEYS, key) for key in self.keys.flush())
+        folders = self.written.close()
+        if self.written.last:
+            yield self.file, folders
+        else:
+            yield self.file, self.outputs.staged(self.index, self.file)
+
+
+class ReadPassFn(PassFn):
+    """The first pass: an input file's records read, each a document, a removal or an error.
+
+    It carries the reader class of each input format, found on the launcher: unpickled on a
+    worker, a class imports its own module only, so a worker does not import every reader and
+    step that registers itself (a third of a second of each worker's start-up)."""
+
+    def __init__(self, outputs: Outputs, segment: Segment, config: ReadConfig, source: str,
+                 added: str, readers: dict[str, type[Reader]]):  # fmt: skip
+        super().__init__(outputs, 0, segment)
+        self.config, self.source, self.added, self.readers = config, source, added, readers
+
+    def setup(self) -> None:
+        super().setup()
+        self.read_counters = self.step_tally(READ_STEP)
+        self.read_stats = self.tally(READ_STEP)
+        self.before_steps = [counter_name("text_chars", "before steps", 2**b // 2)
+                             for b in range(64)]  # fmt: skip
+
+    def process(self, element: InputFile) -> Iterator[Any]:
+        self.open(element.index)
+        reader = self.readers[element.format](self.config, self.source, self.added)
+        started, records = time.monotonic(), 0
+        for item in reader.read(element.opened):
+            records += 1
+            if element.opened != element.path:
+                name_file_as_given(item, element.opened, element.path)
+            route(item, self.read_counters)
+            if not isinstance(item, Document):
+                self.written.drop(item)
+                continue
+            item.metadata["input_shard"] = element.index  # for dedup scopes over input shards
+            self.stats.inc(self.before_steps[len(item.text).bit_length()])
+            yield from self.through_steps(item)
+        yield from self.close()
+        for name, n in reader.stats.items():
+            self.read_stats.inc(name, n)
+        self.read_stats.inc("files")
+        position = f"file {element.index + 1} of {element.total}"
+        LOG.info("%s: %s, %d records in %.1f s", position, element.path, records,
+                 time.monotonic() - started)  # fmt: skip
+
+
+class ApplyPassFn(PassFn):
+    """A later pass: a staged file with the labels of the global step before it, by line."""
+
+    def process(self, joined: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[Any]:
+        file, groups = joined
+        (path,) = groups["staged"]  # the pipeline's STAGED side
+        labels: dict[int, list[Any]] = {}
+        for line, label in groups["labels"]:
+            labels.setdefault(line, []).append(label)
+        self.open(file)
+        step = self.segment.before
+        counters = self.counters[step.name]
+        for line, doc in enumerate(read_staged(path)):
+            outcome = apply_labels(step, doc, labels.get(line, []))
+            route(outcome, counters)
+            if isinstance(outcome, Document):  # the same, changed, or one in its place
+                yield from self.through_steps(outcome)
+            else:
+                self.written.drop(outcome)
+        yield from self.close()
+
+
+def apply_labels(step: GlobalStep, doc: Document, labels: list[Any]) -> Any:
+    """The step's decision on the document, or the document's step_failed error."""
+    try:
+        return step.apply(doc, labels)
+    except Exception as error:  # one bad document must not end the run
+        cause = f"{type(error).__name__}: {error}"
+        return ErrorRecord(step.name, "step_failed", cause, {"id": doc.id})
