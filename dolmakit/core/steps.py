@@ -83,6 +83,11 @@ class GlobalStep(StepBase, ABC):
     @abstractmethod
     def apply(self, doc: Document, labels: list[Any]) -> Document | Removed: ...
 
+    def tag(self, doc: Document, labels: list[Any]) -> dict[str, list[Span]] | None:
+        """The decision as attributes, for `dolmakit tag` (Dolma's dedupe writes them so that a
+        mixer filters on them), or None for a step that has none to write."""
+        return None
+
 
 class Tagger(Step):
     """A step whose pure `predict(doc)` returns attributes; they are stored as `<name>__<key>`."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.document import Document, Removed
+from dolmakit.core.document import Document, Removed, Span
 from dolmakit.core.nodes import node_id
 from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
 
@@ -45,6 +45,10 @@ class ExactDedup(GlobalStep):
             return doc
         doc.metadata["duplicate_of"] = labels[0]
         return Removed(doc, self.name, "exact_duplicate")
+
+    def tag(self, doc: Document, labels: list[Any]) -> dict[str, list[Span]]:
+        """`duplicate`: one span over a document that is not its text's first copy."""
+        return {"duplicate": [[0, len(doc.text), 1.0]]} if labels else {}
 
 
 def text_key(text: str, normalize: bool) -> bytes:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import apache_beam as beam
 
-from dolmakit.core.document import Document, Removed
+from dolmakit.core.document import Document, Removed, Span
 from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
 from dolmakit.text.normalize import normalize_for_dedup
 
@@ -51,6 +51,16 @@ class LineDedup(GlobalStep):
 
     def apply(self, doc: Document, labels: list[Any]) -> Document | Removed:
         return without_lines(doc, set(labels), self.name, self.config.min_chars, self.stats)
+
+    def tag(self, doc: Document, labels: list[Any]) -> dict[str, list[Span]]:
+        """`duplicate_lines`: a span over each line seen in an earlier document (Dolma's
+        duplicate paragraph spans), by character offsets."""
+        drop, spans, start = set(labels), [], 0
+        for index, line in enumerate(doc.text.split("\n")):
+            if index in drop:
+                spans.append([start, start + len(line), 1.0])
+            start += len(line) + 1
+        return {"duplicate_lines": spans} if spans else {}
 
 
 def line_hashes(doc: Document, config: LineDedupConfig) -> Iterator[tuple[bytes, int]]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.document import Document, Removed
+from dolmakit.core.document import Document, Removed, Span
 from dolmakit.core.histograms import counter_name, register_histogram
 from dolmakit.core.nodes import node_id
 from dolmakit.core.routing import CountingDoFn
@@ -69,6 +69,10 @@ class MinHashDedup(GlobalStep):
             return doc
         doc.metadata["duplicate_of"] = labels[0]
         return Removed(doc, self.name, "near_duplicate")
+
+    def tag(self, doc: Document, labels: list[Any]) -> dict[str, list[Span]]:
+        """`near_duplicate`: one span over a document that is not its cluster's kept one."""
+        return {"near_duplicate": [[0, len(doc.text), 1.0]]} if labels else {}
 
 
 class BandKeys(KeyMaker):

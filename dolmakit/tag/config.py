@@ -10,7 +10,7 @@ from apache_beam.io.filesystems import FileSystems
 from dolmakit.core.config_files import read_yaml
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.schema import from_data, to_data
-from dolmakit.core.steps import CollectionStep, Step, Tagger
+from dolmakit.core.steps import GlobalStep, Step, Tagger
 from dolmakit.engine.config import StepSpec, build_steps, steps_data
 from dolmakit.engine.run_config import RunConfig
 from dolmakit.io.dolma import ATTRIBUTES, DOCUMENTS
@@ -25,7 +25,8 @@ class TagConfig:
     name: str
     # a Dolma dataset's root (local, gs://, s3://): documents/ and attributes/ under it
     dataset: str
-    # taggers only (`dolmakit steps` lists them); each writes attributes/<step name>/
+    # taggers and dedup steps (`dolmakit steps` lists them); each writes attributes/<step name>/
+    # (dedup: `<name>__duplicate`, `__duplicate_lines`, `__near_duplicate` spans, Dolma's way)
     steps: list[StepSpec]
     # attribute folders joined to the documents before tagging, for taggers that read others'
     # attributes (perplexity_v1 reads a language ID's); never written
@@ -41,6 +42,14 @@ class ResolvedTag:
     root: str  # the dataset's root, absolute when local
     files: list[str]  # documents files, relative to <root>/documents/
     input_bytes: int
+
+    @property
+    def taggers(self) -> list[Step]:
+        return [step for step in self.steps if not isinstance(step, GlobalStep)]
+
+    @property
+    def global_steps(self) -> list[GlobalStep]:
+        return [step for step in self.steps if isinstance(step, GlobalStep)]
 
     @property
     def report_dir(self) -> str:
@@ -74,15 +83,21 @@ def load_tag(path: str, overrides: list[str] = ()) -> ResolvedTag:
 
 
 def _check_tagger(step: Step, index: int, source: str) -> None:
-    if isinstance(step, Tagger):
+    if isinstance(step, Tagger) or tags(step):
         return
-    kind = "collection step" if isinstance(step, CollectionStep) else "filter (it removes)"
+    kind = "global step with no attributes" if isinstance(step, GlobalStep) else "filter"
     raise ConfigError(
-        f"step {step.name!r} ({step.type_name}) is a {kind}; dolmakit tag runs only taggers, "
-        "which add attributes and remove nothing (filter in a mix's include/exclude rules)",
+        f"step {step.name!r} ({step.type_name}) is a {kind}; dolmakit tag runs only taggers and "
+        "the dedup steps, which add attributes and remove nothing (filter in a mix's "
+        "include/exclude rules)",
         source=source,
         key=f"steps[{index}].type",
     )
+
+
+def tags(step: object) -> bool:
+    """Whether a global step writes its decision as attributes (the dedup steps do)."""
+    return isinstance(step, GlobalStep) and type(step).tag is not GlobalStep.tag
 
 
 def _check_joined(joined: list[str], written: list[str], root: str, source: str) -> None:

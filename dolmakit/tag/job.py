@@ -55,7 +55,9 @@ class TagJob(Job):
         counters = counters_of(run_to_end(self.pipeline, "tag run"))
         return build_report(
             counters,
-            [(READ_STEP, "read")] + [(step.name, step.type_name) for step in tag.steps],
+            # global steps see every document read; a document a tagger fails on ends there
+            [(READ_STEP, "read")]
+            + [(step.name, step.type_name) for step in [*tag.global_steps, *tag.taggers]],
             pipeline=self.tag_file,
             output=f"{tag.root}/{ATTRIBUTES}",
             runner=self.label,

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.pvalue import TaggedOutput
 
 from dolmakit.core.document import Document, ErrorRecord
+from dolmakit.core.nodes import node_address, node_key
 from dolmakit.core.routing import ERRORS, KEPT, CountingDoFn, route
-from dolmakit.core.steps import Step
-from dolmakit.engine.transforms import StepChain
+from dolmakit.core.steps import GlobalStep, Step
+from dolmakit.engine.segments import KEYS
+from dolmakit.engine.transforms import StepChain, step_stats
 from dolmakit.io.dolma import ATTRIBUTES, DOCUMENTS, DolmaReader, attribute_files, attributes_line
 from dolmakit.io.dolma import encode as encode_line
 from dolmakit.io.readers import READ_STEP, ReadConfig
@@ -34,14 +37,20 @@ from dolmakit.tag.config import ResolvedTag
 
 class TagFileFn(CountingDoFn):
     """One documents file -> one attribute file per tagger (written under the staging folder),
-    every document counted by route() as the reader and each tagger see it; errors out."""
+    every document counted by route() as the reader and each tagger see it; errors out; the
+    keys of each global step out (tagged `keys`: (step's place, key)), with node keys naming
+    the document by (file, line of the documents file)."""
 
-    def __init__(self, root: str, staging: str, steps: list[Step], joined: list[str]):
+    def __init__(self, root: str, staging: str, steps: list[Step], joined: list[str],
+                 global_steps: list[GlobalStep] = ()):  # fmt: skip
         self.root, self.staging, self.steps, self.joined = root, staging, steps, joined
+        self.global_steps = list(global_steps)
 
     def setup(self) -> None:
         self.chain = StepChain(self.steps)
         self.chain.setup()
+        for step in self.global_steps:
+            step.setup()
         self.counters = {step.name: self.step_tally(step.name) for step in self.steps}
         self.stats = self.tally("")
         self.read_counters = self.step_tally(READ_STEP)
@@ -50,9 +59,14 @@ class TagFileFn(CountingDoFn):
     def finish_bundle(self) -> None:
         for key, n in self.chain.drain_stats():
             self.stats.inc(key, n)
+        for step in self.global_steps:
+            for key, n in step_stats(step):
+                self.stats.inc(key, n)
         super().finish_bundle()
 
-    def process(self, relative: str) -> Iterator[Any]:
+    def process(self, element: tuple[int, str]) -> Iterator[Any]:
+        self.file, relative = element
+        self.keys = [step.key_maker() for step in self.global_steps]
         path = f"{self.root}/{DOCUMENTS}/{relative}"
         joined = attribute_files(path, self.joined) if self.joined else {}
         temporary = {step.name: f"{self.staging}/tmp/{uuid.uuid4().hex}/{relative}"
@@ -66,6 +80,8 @@ class TagFileFn(CountingDoFn):
                 stream.close()
         for name, temp in temporary.items():
             _move(temp, f"{self.staging}/{ATTRIBUTES}/{name}/{relative}")
+        for place, maker in enumerate(self.keys):
+            yield from (TaggedOutput(KEYS, (place, key)) for key in maker.flush())
 
     def _line(self, number: int | None, line: bytes, item: Any, relative: str,
               streams: dict[str, BinaryIO]) -> Iterator[Any]:  # fmt: skip
@@ -83,6 +99,9 @@ class TagFileFn(CountingDoFn):
             for stream in streams.values():
                 stream.write(encode_line(attributes_line(doc_id, source, {})))
             return
+        for place, maker in enumerate(self.keys):
+            node = node_key(item, self.file, number)
+            yield from (TaggedOutput(KEYS, (place, key)) for key in maker.add(item, node))
         failed, error = self._tag(item, relative, number)
         tagged = True
         for step in self.steps:
@@ -127,24 +146,104 @@ def _move(source: str, destination: str) -> None:
     FileSystems.rename([source], [destination])
 
 
+class GlobalTagsFn(CountingDoFn):
+    """A documents file with the labels of every global step -> attributes/<step>/<rel> of each
+    (its `tag()`), line for line with the documents file; each document counted by the steps."""
+
+    def __init__(self, root: str, staging: str, global_steps: list[GlobalStep]):
+        self.root, self.staging, self.global_steps = root, staging, global_steps
+
+    def setup(self) -> None:
+        self.counters = [self.step_tally(step.name) for step in self.global_steps]
+        self.reader = DolmaReader(ReadConfig(), "", "")
+
+    def process(self, joined: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[None]:
+        _, groups = joined
+        (relative,) = groups["file"]
+        labels: list[dict[int, list[Any]]] = [{} for _ in self.global_steps]
+        for place, line, label in groups["labels"]:
+            labels[place].setdefault(line, []).append(label)
+        files = [_TemporaryAttributes(self.staging, step.name, relative)
+                 for step in self.global_steps]  # fmt: skip
+        path = f"{self.root}/{DOCUMENTS}/{relative}"
+        for number, line, item in self.reader.read_lines(path, {}):
+            if number is not None:
+                self._line(number, line, item, labels, files)
+        for file in files:
+            file.close()
+        return iter(())
+
+    def _line(self, number: int, line: bytes, item: Any, labels: list[dict[int, list[Any]]],
+              files: list[_TemporaryAttributes]) -> None:  # fmt: skip
+        if item is None:  # a blank line stays blank
+            for file in files:
+                file.stream.write(b"\n")
+            return
+        if not isinstance(item, Document):  # counted as an error by the tagging pass
+            doc_id, source = _id_and_source(line)
+            for file in files:
+                file.stream.write(encode_line(attributes_line(doc_id, source, {})))
+            return
+        for step, counters, found, file in zip(self.global_steps, self.counters, labels, files,
+                                               strict=True):  # fmt: skip
+            route(item, counters)
+            attributes = step.tag(item, found.get(number, [])) or {}
+            named = {f"{step.name}__{key}": spans for key, spans in attributes.items()}
+            file.stream.write(encode_line(attributes_line(item.id, item.source, named)))
+
+
+class _TemporaryAttributes:
+    def __init__(self, staging: str, name: str, relative: str):
+        self.temporary = f"{staging}/tmp/{uuid.uuid4().hex}/{relative}"
+        self.target = f"{staging}/{ATTRIBUTES}/{name}/{relative}"
+        self.stream = FileSystems.create(self.temporary)
+
+    def close(self) -> None:
+        self.stream.close()
+        _move(self.temporary, self.target)
+
+
 class TagFiles(beam.PTransform):
-    """The dataset's documents files -> attribute files under `staging`, errors beside them."""
+    """The dataset's documents files -> attribute files under `staging`, errors beside them:
+    taggers in one pass over each file; global steps (dedup) from the keys that pass makes,
+    then a second pass writing each file's labels as attributes."""
 
     def __init__(self, tag: ResolvedTag, staging: str):
         super().__init__()
         self.tag, self.staging = tag, staging
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.pvalue.PValue:
-        tag = self.tag
-        tagged = (
+        tag, staging = self.tag, self.staging
+        tagging = TagFileFn(tag.root, staging, tag.taggers, tag.config.attributes, tag.global_steps)
+        files = (
             pbegin
-            | "List files" >> beam.Create(tag.files)
+            | "List files" >> beam.Create(list(enumerate(tag.files)))
             | "Spread files" >> beam.Reshuffle()
-            | "Tag files"
-            >> beam.ParDo(
-                TagFileFn(tag.root, self.staging, tag.steps, tag.config.attributes)
-            ).with_outputs(ERRORS, main=KEPT)
         )
+        tagged = files | "Tag files" >> beam.ParDo(tagging).with_outputs(ERRORS, KEYS, main=KEPT)
+        if tag.global_steps:
+            labels = [
+                tagged[KEYS]
+                | f"Keys of {step.name}" >> beam.FlatMap(_keys_of, place)
+                | f"Decide {step.name}" >> step.decide()
+                | f"{step.name} labels by file" >> beam.Map(_by_file, place)
+                for place, step in enumerate(tag.global_steps)
+            ]
+            _ = (
+                {"file": files, "labels": labels | "All labels" >> beam.Flatten()}
+                | "Join labels to files" >> beam.CoGroupByKey()
+                | "Write labels" >> beam.ParDo(GlobalTagsFn(tag.root, staging, tag.global_steps))
+            )
         return tagged[ERRORS] | "Write errors" >> WriteJsonLines(
-            f"{self.staging}/{tag.report_dir}/errors/part"
+            f"{staging}/{tag.report_dir}/errors/part"
         )
+
+
+def _keys_of(keyed: tuple[int, Any], place: int) -> Iterator[Any]:
+    if keyed[0] == place:
+        yield keyed[1]
+
+
+def _by_file(label: tuple[bytes, Any], place: int) -> tuple[int, tuple[int, int, Any]]:
+    file, line = node_address(label[0])
+    return file, (place, line, label[1])

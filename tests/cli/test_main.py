@@ -94,5 +94,5 @@ def test_tag_refuses_a_filter_step_with_exit_2(tmp_path):
     )
     done = dolmakit("tag", str(tag))
     assert done.returncode == 2
-    assert "steps[0].type: step 'filter' (filter) is a filter (it removes)" in done.stderr
+    assert "steps[0].type: step 'filter' (filter) is a filter; dolmakit tag" in done.stderr
     assert not (tmp_path / "ds").exists()

@@ -20,8 +20,8 @@ def doc(doc_id: str, text: str, created: str = "", **metadata) -> Document:
     return Document(id=doc_id, text=text, source="test", created=created, metadata=metadata)
 
 
-def run_engine(steps: list, docs: list[Document], folder: Path) -> tuple[list[dict], list[dict]]:
-    """(kept rows, removed rows) of a run of `steps` over the documents."""
+def run_engine(steps: list, docs: list[Document], folder: Path) -> tuple[list[dict], ...]:
+    """(kept rows, removed rows, error rows) of a run of `steps` over the documents."""
     files: dict[int, list[str]] = {}
     for item in docs:
         row = {"id": item.id, "text": item.text, "source": item.source, "created": item.created,
@@ -38,13 +38,13 @@ def run_engine(steps: list, docs: list[Document], folder: Path) -> tuple[list[di
     launch = make_pipeline(ResolvedPipeline(config, steps, "test"), [])
     launch.pipeline.run().wait_until_finish()
     out = folder / "out"
-    return read_jsonl_dir(out / "documents"), read_jsonl_dir(out / "removed")
+    return tuple(read_jsonl_dir(out / name) for name in ("documents", "removed", "errors"))
 
 
 def run_step(step, docs: list[Document], kept: list, removed: list) -> None:
     """Asserts kept as [(id, text)] and removed as [(id, reason, duplicate_of)], any order."""
     with tempfile.TemporaryDirectory() as folder:
-        kept_rows, removed_rows = run_engine([step], docs, Path(folder))
+        kept_rows, removed_rows, _ = run_engine([step], docs, Path(folder))
     assert sorted((row["id"], row["text"]) for row in kept_rows) == sorted(kept)
     found = [(row["id"], row["removed"]["reason"], row["metadata"].get("duplicate_of"))
              for row in removed_rows]  # fmt: skip

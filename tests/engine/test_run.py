@@ -140,19 +140,23 @@ def test_dolma_jsonl_output_reads_back_as_input(sample_run, tmp_path):
 
 
 def test_a_rerun_replaces_exactly_the_previous_runs_files(tmp_path):
-    """Three shards, then one: the two the first run wrote and the second did not are gone."""
-    run(tmp_path, "output.shards=3")
-    assert len(list((tmp_path / "documents").iterdir())) == 3
-    (tmp_path / "notes.txt").write_text("mine")
-    run(tmp_path, "output.shards=1")
-    assert [p.name for p in (tmp_path / "documents").iterdir()] == ["part-00000-of-00001.jsonl.gz"]
-    assert (tmp_path / "notes.txt").read_text() == "mine"
-    ledger = json.loads((tmp_path / "_dolmakit.json").read_text())
-    assert ledger["jobs"]["run"]["files"][:3] == [
-        "config.yaml",
-        "documents/part-00000-of-00001.jsonl.gz",
-        "errors/part-00000-of-00001.jsonl.gz",
-    ]
+    """Two input files, then one: the documents file the first run wrote and the second did
+    not is gone; a file of the user's beside them stays."""
+    lines = ['{"id": "a", "text": "one document here"}']
+    pipeline = jsonl_pipeline(tmp_path, lines)
+    (tmp_path / "in-2.jsonl").write_text('{"id": "b", "text": "another document"}\n')
+    both = f"input.paths=[{tmp_path / 'in.jsonl'}, {tmp_path / 'in-2.jsonl'}]"
+    assert run_pipeline(str(pipeline), [both], []).ok
+    out = tmp_path / "out"
+    assert names_under(out / "documents") == ["part-00000.jsonl.gz", "part-00001.jsonl.gz"]
+    (out / "notes.txt").write_text("mine")
+    assert run_pipeline(str(pipeline), [], []).ok
+    assert names_under(out / "documents") == ["part-00000.jsonl.gz"]
+    assert (out / "notes.txt").read_text() == "mine"
+    ledger = json.loads((out / "_dolmakit.json").read_text())
+    assert ledger["jobs"]["run"]["files"] == [
+        "config.yaml", "documents/part-00000.jsonl.gz", "report.html", "report.json"
+    ]  # fmt: skip
 
 
 USER_FILES = {
@@ -299,8 +303,9 @@ def test_a_run_that_fails_publishes_nothing_under_the_final_names(tmp_path):
     assert not summary.ok
     (staging,) = (tmp_path / "out").iterdir()
     assert staging.name.startswith("_incomplete-")
+    # removed/ is made at the first removed document (none here); _tmp holds files being written
     assert names_under(staging) == [
-        "_dolmakit_staging.json", "config.yaml", "documents", "errors", "removed", "report.html",
+        "_dolmakit_staging.json", "_tmp", "config.yaml", "documents", "errors", "report.html",
         "report.json",
     ]  # fmt: skip
     assert summary.text.endswith(
@@ -316,8 +321,7 @@ def test_a_published_run_replaces_what_a_failed_one_left(tmp_path):
     assert not run_pipeline(str(pipeline), [], []).ok
     assert run_pipeline(str(pipeline), ["run.max_error_fraction=0.5"], []).ok
     assert names_under(tmp_path / "out") == [
-        "_dolmakit.json", "config.yaml", "documents", "errors", "removed", "report.html",
-        "report.json",
+        "_dolmakit.json", "config.yaml", "documents", "errors", "report.html", "report.json",
     ]  # fmt: skip
 
 

@@ -216,10 +216,12 @@ def test_a_filter_step_is_refused_before_launch(tagged, tmp_path):
         load_tag(file)
     assert error.value.key == "steps[1].type"
     assert "step 'length_filter' (filter) is a filter" in error.value.message
-    file = tag_file(tmp_path, dataset, [{"type": "minhash_dedup"}])
+    file = tag_file(tmp_path, dataset, [{"type": "stackexchange_threads"}])
     with pytest.raises(ConfigError) as error:
         load_tag(file)
-    assert "step 'minhash_dedup' (minhash_dedup) is a collection step" in error.value.message
+    assert (
+        "step 'stackexchange_threads' (stackexchange_threads) is a global step with no attributes"
+    ) in error.value.message
     assert not (dataset / "_tag" / "tag" / "config.yaml").read_text().count("length_filter")
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import apache_beam as beam
-from apache_beam.testing.test_pipeline import TestPipeline
-from apache_beam.testing.util import assert_that, equal_to
+from dedup.dedup_helpers import run_engine
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
-from dolmakit.core.routing import ERRORS, REMOVED
 from dolmakit.sources.stackexchange.threads import (
     StackExchangeThreads,
     ThreadsConfig,
@@ -114,21 +111,25 @@ def test_answers_are_keyed_by_their_question():
     assert thread_key(Document("x/1", "t", "s")) == "x/1"
 
 
-def test_the_transform_groups_across_the_collection():
+def test_the_step_groups_posts_across_files(tmp_path):
+    """Posts spread over two input files (the thread of question 1 over both) through the
+    engine's passes: the thread text travels to the question's file."""
     stray = Document("jsonl/1", "no post", "web")
     posts = [answer(2, 1, 1), question(10, "other"), question(1, "q"), answer(3, 1, 6),
              answer(11, 10, 0), answer(21, 20, 0), stray]  # fmt: skip
+    for index, post in enumerate(posts):
+        post.metadata["input_shard"] = index % 2
     step = StackExchangeThreads("threads", ThreadsConfig())
-    with TestPipeline() as pipeline:
-        outputs = pipeline | beam.Create(posts) | step.transform()
-        kept = outputs.kept | "kept" >> beam.Map(lambda d: (d.id, d.metadata["answer_ids"]))
-        removed = outputs[REMOVED] | "removed" >> beam.Map(lambda r: (r.doc.id, r.reason))
-        errors = outputs[ERRORS] | "errors" >> beam.Map(lambda e: (e.location["id"], e.kind))
-        assert_that(kept, equal_to([(f"{SITE}/1", [3, 2]), (f"{SITE}/10", [11])]), label="kept")
-        merged, orphan = "merged_into_thread", "orphan_answer"
-        expected = [(f"{SITE}/{i}", merged) for i in (2, 3, 11)] + [(f"{SITE}/21", orphan)]
-        assert_that(removed, equal_to(expected), label="removed")
-        assert_that(errors, equal_to([("jsonl/1", "not_a_post")]), label="errors")
+    kept, removed, errors = run_engine([step], posts, tmp_path)
+    assert sorted((d["id"], d["metadata"]["answer_ids"]) for d in kept) == [
+        (f"{SITE}/1", [3, 2]), (f"{SITE}/10", [11])
+    ]  # fmt: skip
+    merged, orphan = "merged_into_thread", "orphan_answer"
+    expected = [(f"{SITE}/{i}", merged) for i in (2, 3, 11)] + [(f"{SITE}/21", orphan)]
+    assert sorted((r["id"], r["removed"]["reason"]) for r in removed) == sorted(expected)
+    assert [(e["id"], e["kind"]) for e in errors] == [("jsonl/1", "not_a_post")]
+    thread = next(d for d in kept if d["id"] == f"{SITE}/1")
+    assert thread["text"].startswith("Q: ")
 
 
 def test_a_question_naming_a_parent_is_removed_not_lost():

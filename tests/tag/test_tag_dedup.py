@@ -1,0 +1,115 @@
+"""Dedup as tags: `dolmakit tag` runs exact, line and MinHash dedup over a Dolma dataset and
+writes their decisions as attributes (Dolma's dedupe way), which a mix then filters on."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import yaml
+
+from dolmakit.mix.job import run_mix
+from dolmakit.tag.job import run_tag
+
+WORDS = [
+    "the",
+    "mill",
+    "river",
+    "stone",
+    "grain",
+    "wheat",
+    "barley",
+    "cart",
+    "hill",
+    "lane",
+    "wheel",
+    "water",
+    "price",
+    "harvest",
+]
+
+
+def article(seed: int, words: int = 300) -> str:
+    rng = random.Random(seed)
+    return " ".join(f"{rng.choice(WORDS)}{rng.randrange(40)}" for _ in range(words))
+
+
+def write_documents(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.writelines(json.dumps({"source": "web", **row}) + "\n" for row in rows)
+
+
+def attributes(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        return [json.loads(line)["attributes"] for line in stream]
+
+
+def dataset(tmp_path: Path) -> Path:
+    """Two files: b-2 repeats a-2's text, a-3 is a-1 with one word changed, b-1 shares a line
+    with a-1 (the earlier document by id)."""
+    root = tmp_path / "dataset"
+    one, two = article(1), article(2)
+    near = one.split()
+    near[60] = "edited"
+    write_documents(root / "documents" / "a.jsonl.gz", [
+        {"id": "a-1", "text": f"Shared heading line\n{one}"},
+        {"id": "a-2", "text": two},
+        {"id": "a-3", "text": "Shared heading line\n" + " ".join(near)},
+    ])  # fmt: skip
+    write_documents(root / "documents" / "b.jsonl.gz", [
+        {"id": "b-1", "text": f"{article(3)}\nShared heading line"},
+        {"id": "b-2", "text": two},
+    ])  # fmt: skip
+    return root
+
+
+def test_dedup_steps_write_their_decisions_as_attributes(tmp_path):
+    root = dataset(tmp_path)
+    tag_file = tmp_path / "tag.yaml"
+    tag_file.write_text(yaml.safe_dump({
+        "name": "dedup", "dataset": str(root),
+        "steps": [{"type": "exact_dedup"}, {"type": "line_dedup"}, {"type": "minhash_dedup"}],
+    }))  # fmt: skip
+    result = run_tag(str(tag_file))
+    assert result.ok, result.text
+    exact = attributes(root / "attributes" / "exact_dedup" / "a.jsonl.gz")
+    assert exact == [{}, {}, {}]
+    assert attributes(root / "attributes" / "line_dedup" / "a.jsonl.gz")[2] == {
+        "line_dedup__duplicate_lines": [[0, 19, 1.0]]  # a-3's heading, seen in a-1
+    }
+    two = len(article(2))
+    assert attributes(root / "attributes" / "exact_dedup" / "b.jsonl.gz") == [
+        {}, {"exact_dedup__duplicate": [[0, two, 1.0]]},
+    ]  # fmt: skip
+    lines_b = attributes(root / "attributes" / "line_dedup" / "b.jsonl.gz")
+    start = len(article(3)) + 1
+    assert lines_b[0] == {"line_dedup__duplicate_lines": [[start, start + 19, 1.0]]}
+    assert lines_b[1] == {"line_dedup__duplicate_lines": [[0, two, 1.0]]}  # a-2's one line
+    near = attributes(root / "attributes" / "minhash_dedup" / "a.jsonl.gz")
+    assert near[:2] == [{}, {}] and list(near[2]) == ["minhash_dedup__near_duplicate"]
+    assert attributes(root / "attributes" / "minhash_dedup" / "b.jsonl.gz") == [
+        {}, {"minhash_dedup__near_duplicate": [[0, two, 1.0]]},
+    ]  # fmt: skip
+    steps = {step["name"]: step for step in result.report["steps"]}
+    assert steps["exact_dedup"]["in"] == steps["minhash_dedup"]["kept"] == 5
+
+
+def test_a_mix_filters_on_the_dedup_attributes(tmp_path):
+    root = dataset(tmp_path)
+    tag_file = tmp_path / "tag.yaml"
+    tag_file.write_text(yaml.safe_dump({"name": "dedup", "dataset": str(root),
+                                        "steps": [{"type": "exact_dedup"}]}))  # fmt: skip
+    assert run_tag(str(tag_file)).ok
+    mix = tmp_path / "mix.yaml"
+    mix.write_text(yaml.safe_dump({
+        "name": "deduped", "tokenizer": "whitespace", "output": str(tmp_path / "mix"),
+        "budget_tokens": 200,
+        "sources": [{"name": "web", "paths": [str(root / "documents" / "*.jsonl.gz")],
+                     "attributes": ["exact_dedup"], "proportion": 1.0,
+                     "exclude": ["exact_dedup__duplicate > 0"]}],
+    }))  # fmt: skip
+    (row,) = run_mix(str(mix)).report["accounting"]
+    assert (row["read"], row["removed"], row["kept"]) == (5, 1, 4)
