@@ -24,11 +24,13 @@ def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: 
     """Tag the Dolma dataset TAG_FILE (YAML) names: each documents file gets one file per
     tagger under attributes/<step>/, line for line; documents/ and other folders stay as they
     are. Other options pass through to Beam, e.g. --runner DataflowRunner."""
+    from dolmakit.cli.main import echo_warnings
     from dolmakit.engine.tag import run_tag
 
     configure_logging(quiet)
     settings = list(overrides) + ([f"dataset={dataset}"] if dataset else [])
     summary = run_tag(tag_file, settings, list(ctx.args))
     click.echo(summary.text)
+    echo_warnings(summary.report)
     if not summary.ok:
         sys.exit(1)
