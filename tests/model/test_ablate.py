@@ -225,3 +225,22 @@ def test_a_run_without_a_logged_loss_says_so_on_its_plot(tmp_path, monkeypatch):
     module.plot_curves(runs_of({"a": [3.0]}), tmp_path / "curves.png")
     (axes,) = drawn[0].axes
     assert [text.get_text() for text in axes.texts] == ["no train loss was logged"]
+
+
+def test_a_mix_its_sources_cannot_give_stops_the_ablation_before_any_training(tmp_path):
+    from dolmakit.core.errors import ConfigError
+
+    paths = {name: write_source(tmp_path / name, name, 40) for name in ("web", "code")}
+    first = write_mix(tmp_path / "a.yaml", "mix-a", {"web": paths["web"]})
+    second = write_mix(tmp_path / "b.yaml", "mix-b", {"code": paths["code"]})
+    spec = yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))
+    spec["budget_tokens"] = 1_000_000  # 40 short documents cannot give this in 4 epochs
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    out = tmp_path / "out"
+    args = [first, second, "--out", str(out), "--vocab-size", "320", "--tokens", "128",
+            "--seq-len", "32", "--batch-size", "4", "--model", "dim=32", "--model", "n_layers=1",
+            "--model", "n_heads=2", "--quiet"]  # fmt: skip
+    with pytest.raises(ConfigError, match="a budget of 1,000,000 tokens needs .* of 'code'"):
+        CliRunner().invoke(ablate, args, catch_exceptions=False)
+    assert (out / "mixes" / "mix-a" / "report.json").is_file()  # the first mix was built ...
+    assert not (out / "runs").exists()  # ... and nothing trained on it
