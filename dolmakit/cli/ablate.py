@@ -28,8 +28,8 @@ from dolmakit.core.logs import configure as configure_logging
 @click.option("--warmup-steps", type=int, help="Default: a tenth of the steps.")
 @click.option("--eval-batches", default=8, show_default=True, type=int)
 @click.option("--log-every", type=int,
-              help="Steps between train-loss points; default: 10, or fewer so that a short "
-                   "run still logs 10 points.")  # fmt: skip
+              help="Steps between train-loss points; default: 10, or a tenth of the steps "
+                   "(at least 1) for runs under 100 steps.")  # fmt: skip
 @click.option("--precision", default="auto", show_default=True,
               type=click.Choice(["auto", "fp32", "bf16"]))  # fmt: skip
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the model.")

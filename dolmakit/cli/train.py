@@ -60,6 +60,7 @@ def train(mix_dir: str, preset: str, steps: int, seq_len: int, batch_size: int, 
 
 
 def no_heldout_reason(mix_dir: str, result: dict) -> str:
+    """Why a run evaluated nothing: held-out sources too short, or none at all."""
     if result["skipped_heldout"]:
         return (f"the held-out sources of {mix_dir} ({', '.join(result['skipped_heldout'])}) "
                 "hold less than one sequence; lower --seq-len or raise the mix's "
