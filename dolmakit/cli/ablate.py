@@ -27,7 +27,9 @@ from dolmakit.core.logs import configure as configure_logging
 @click.option("--lr", default=1e-3, show_default=True, type=float, help="Peak learning rate.")
 @click.option("--warmup-steps", type=int, help="Default: a tenth of the steps.")
 @click.option("--eval-batches", default=8, show_default=True, type=int)
-@click.option("--log-every", default=10, show_default=True, type=int)
+@click.option("--log-every", type=int,
+              help="Steps between train-loss points; default: 10, or a tenth of the steps "
+                   "(at least 1) for runs under 100 steps.")  # fmt: skip
 @click.option("--precision", default="auto", show_default=True,
               type=click.Choice(["auto", "fp32", "bf16"]))  # fmt: skip
 @click.option("--compile", "compile_", is_flag=True, help="torch.compile the model.")
@@ -47,7 +49,7 @@ from dolmakit.core.logs import configure as configure_logging
 @click.option("--quiet", is_flag=True, help="Only print the table.")
 def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, vocab_size: int,
            preset: str, tokens: int, seeds: int, seq_len: int, batch_size: int, lr: float,
-           warmup_steps: int | None, eval_batches: int, log_every: int, precision: str,
+           warmup_steps: int | None, eval_batches: int, log_every: int | None, precision: str,
            compile_: bool, model_overrides: tuple[str, ...], mix_overrides: tuple[str, ...],
            eval_specs: tuple[str, ...],
            quiet: bool) -> None:  # fmt: skip
@@ -61,7 +63,8 @@ def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, voca
     config = TrainConfig(preset=preset, seq_len=seq_len, batch_size=batch_size, steps=steps, lr=lr,
                          warmup_steps=steps // 10 if warmup_steps is None else warmup_steps,
                          eval_every=steps, eval_batches=eval_batches, checkpoint_every=steps,
-                         log_every=log_every, compile=compile_, precision=precision,
+                         log_every=log_every or max(1, min(10, steps // 10)),
+                         compile=compile_, precision=precision,
                          model_overrides=_parse_overrides(model_overrides))  # fmt: skip
     result = run_ablation(list(mix_files), out_dir, config, seeds, tokenizer, vocab_size,
                           eval_sets=_parse_eval_sets(eval_specs),

@@ -43,8 +43,15 @@ def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], outp
     settings = list(overrides) + ([text_override("output.path", output)] if output else [])
     summary = run_pipeline(pipeline_file, settings, list(ctx.args))
     click.echo(summary.text)
+    echo_warnings(summary.report)
     if not summary.ok:
         sys.exit(1)
+
+
+def echo_warnings(report: dict | None) -> None:
+    """The report's warnings (a run that kept nothing, ...), after its summary."""
+    for warning in (report or {}).get("warnings", []):
+        click.echo(f"WARNING: {warning}")
 
 
 @cli.command()

@@ -47,6 +47,17 @@ def format_table(report: dict) -> str:
         )
     budget = report["budget_tokens"]
     lines.append(f"training tokens: {budget['realized']:,} (planned {budget['planned']:,})")
-    lines.append(f"shards: {report['output']}/train/  held out: {report['output']}/heldout/")
+    lines.append(f"shards: {report['output']}/train/  held out: {_held_out(report)}")
     lines.append(f"report: {report['output']}/report.json  {report['output']}/report.html")
+    lines += [f"WARNING: {warning}" for warning in report.get("warnings", [])]
     return "\n".join(lines)
+
+
+def _held_out(report: dict) -> str:
+    """The held-out folders that exist: one per source that holds out a document."""
+    sources = [row["source"] for row in report["mix"] if row["held_out"]["documents"]]
+    if not sources:
+        return "none"
+    if len(sources) == len(report["mix"]):
+        return f"{report['output']}/heldout/"
+    return "  ".join(f"{report['output']}/heldout/{name}/" for name in sources)

@@ -24,6 +24,7 @@ def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: 
     """Tag the Dolma dataset TAG_FILE (YAML) names: each documents file gets one file per
     tagger under attributes/<step>/, line for line; documents/ and other folders stay as they
     are. Other options pass through to Beam, e.g. --runner DataflowRunner."""
+    from dolmakit.cli.main import echo_warnings
     from dolmakit.core.config_files import text_override
     from dolmakit.tag.job import run_tag
 
@@ -31,5 +32,6 @@ def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: 
     settings = list(overrides) + ([text_override("dataset", dataset)] if dataset else [])
     summary = run_tag(tag_file, settings, list(ctx.args))
     click.echo(summary.text)
+    echo_warnings(summary.report)
     if not summary.ok:
         sys.exit(1)

@@ -53,6 +53,10 @@ def train(mix_file: str | None, inputs: tuple[str, ...], out_dir: str, vocab_siz
     exact = sum(loaded.decode(one) == text for one, text in zip(ids, kept, strict=True))
     chars, tokens = sum(map(len, kept)), sum(map(len, ids))
     click.echo(f"tokenizer: {model}")
+    if loaded.vocab_size < vocab_size:
+        click.echo(f"note: vocabulary lowered from --vocab-size {vocab_size:,} to "
+                   f"{loaded.vocab_size:,} pieces, all that the sample allows; train on more "
+                   "text for a larger one")  # fmt: skip
     click.echo(f"vocabulary: {loaded.vocab_size:,} pieces (eos id {loaded.eos_id}), "
                f"trained in {seconds:.1f} s")  # fmt: skip
     click.echo(f"self-check: {exact}/{len(kept)} texts decode to themselves exactly; "

@@ -52,5 +52,20 @@ def train(mix_dir: str, preset: str, steps: int, seq_len: int, batch_size: int, 
                          vocab_size=vocab_size)  # fmt: skip
     result = run_training(mix_dir, config, resume=resume)
     click.echo(json.dumps(result, indent=1))
+    if not result["eval"]:
+        click.echo(f"WARNING: no held-out set: {no_heldout_reason(mix_dir, result)}; nothing "
+                   "was evaluated, so the run reports its train loss only", err=True)  # fmt: skip
     if "stopped" in result:  # checkpointed on a signal: exit as a process it ended would
         raise SystemExit(128 + signal.Signals[result["stopped"]].value)
+
+
+def no_heldout_reason(mix_dir: str, result: dict) -> str:
+    """Why a run evaluated nothing: held-out sources too short, or none at all."""
+    if result["skipped_heldout"]:
+        return (f"the held-out sources of {mix_dir} ({', '.join(result['skipped_heldout'])}) "
+                "hold less than one sequence; lower --seq-len or raise the mix's "
+                "held_out_fraction")  # fmt: skip
+    return (
+        f"{mix_dir} holds out no document (its heldout/ folder is absent); raise the mix's "
+        "held_out_fraction"
+    )

@@ -2,21 +2,28 @@
 
 Buckets are logarithmic, `per_octave` to each doubling: bucket 0 holds values below 1, bucket i
 holds [2**((i-1)/p), 2**(i/p)). A step registers a spec for a title and resolution; the report
-draws every histogram it finds in the counters.
+draws every histogram it finds in the counters, with the marks (thresholds such as CCNet's
+perplexity cutoffs) its spec derives from the run's resolved config.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 PREFIX = "hist/"
+
+# the run's resolved config (report.json's "config") -> {series: [(label, value)]}: the values
+# a step compares to, drawn as lines across the histogram
+Marks = Callable[[dict], dict[str, list[tuple[str, float]]]]
 
 
 @dataclass(frozen=True)
 class HistogramSpec:
     title: str
     per_octave: int = 1
+    marks: Marks | None = None
 
 
 HISTOGRAMS: dict[str, HistogramSpec] = {
@@ -24,8 +31,10 @@ HISTOGRAMS: dict[str, HistogramSpec] = {
 }
 
 
-def register_histogram(name: str, title: str, per_octave: int = 1) -> str:
-    HISTOGRAMS[name] = HistogramSpec(title, per_octave)
+def register_histogram(
+    name: str, title: str, per_octave: int = 1, marks: Marks | None = None
+) -> str:
+    HISTOGRAMS[name] = HistogramSpec(title, per_octave, marks)
     return name
 
 

@@ -46,10 +46,10 @@ class PiiMask(Step):
             prefix = self.name
             found = self.detector.find(doc.text)
             doc.attributes.update({f"{prefix}__{kind}": spans for kind, spans in found.items()})
-            total = float(sum(map(len, found.values())))
-            doc.attributes[f"{prefix}__count"] = whole_document(doc, total)
+            total = sum(map(len, found.values()))
+            doc.attributes[f"{prefix}__count"] = whole_document(doc, float(total))
+            self.observe(HISTOGRAM, total)  # pii_v1 counted the documents it tagged
         edits = _mask_edits(doc, prefix, self.config.kinds)
-        self.observe(HISTOGRAM, len(edits))
         for _start, _end, token in edits:
             self.stats[f"masked/{token.strip('|').lower()}"] += 1
         if edits:

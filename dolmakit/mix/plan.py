@@ -100,7 +100,7 @@ def plan_mix(config: MixConfig, counts: dict[str, SourceCounts], source_file: st
         target = spec.epochs * tokens if spec.epochs is not None else spec.proportion * budget
         epochs = target / tokens
         if epochs > config.max_epochs * (1 + 1e-9):
-            raise ConfigError(_too_many_epochs(spec.name, epochs, tokens, budget, config),
+            raise ConfigError(_too_many_epochs(spec.name, epochs, tokens, budget, config, counts),
                               source=source_file, key=f"sources[{i}].proportion")  # fmt: skip
         plans[spec.name] = _source_plan(spec.name, target / budget, epochs, counts[spec.name])
     return MixPlan(budget, plans)
@@ -115,13 +115,24 @@ def _budget(config: MixConfig, counts: dict[str, SourceCounts]) -> float:
     return fixed / (1 - shared)  # config validation keeps `shared` below 1 here
 
 
-def _too_many_epochs(name: str, epochs: float, tokens: int, budget: float, config) -> str:
+def _too_many_epochs(name: str, epochs: float, tokens: int, budget: float, config,
+                     counts: dict[str, SourceCounts]) -> str:  # fmt: skip
+    largest = largest_budget(config, counts)
+    at_most = f" (at most {largest:,} tokens with these proportions)" if largest else ""
     return (
         f"a budget of {budget:,.0f} tokens needs {epochs:.2f} epochs of {name!r} "
         f"({tokens:,} training tokens counted), above max_epochs {config.max_epochs}: the "
-        "sources cannot give this budget; lower budget_tokens or this source's proportion, or "
-        "raise max_epochs"
+        f"sources cannot give this budget{at_most}; lower budget_tokens or this source's "
+        "proportion, or raise max_epochs"
     )
+
+
+def largest_budget(config: MixConfig, counts: dict[str, SourceCounts]) -> int | None:
+    """The largest budget_tokens that takes no source given a proportion past max_epochs
+    (None when no source gives a proportion)."""
+    limits = [config.max_epochs * counts[s.name].train_tokens / s.proportion
+              for s in config.sources if s.proportion]  # fmt: skip
+    return math.floor(min(limits)) if limits else None
 
 
 def _source_plan(name: str, proportion: float, epochs: float, counts: SourceCounts) -> SourcePlan:

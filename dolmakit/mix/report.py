@@ -10,6 +10,9 @@ from dolmakit.report.build import step_counts
 # reading a source is counted as a step of the source's name, as route() counts a run's steps:
 # step/<source>/{in,kept,removed/<rule>,error/<kind>} (mix/transforms.py names every counter)
 SOURCE_STEP = "mix source (read, include/exclude)"
+# a source whose realized share of the training tokens is below this fraction of its plan is
+# named in a warning: its documents are too few or too long to sample its share that finely
+LOW_REALIZED = 0.5
 
 
 def build_mix_report(
@@ -39,8 +42,32 @@ def build_mix_report(
         "totals": totals,
         "steps": steps,
         "tables": [mix_table(rows)],
+        "warnings": mix_warnings(rows, mix.config.held_out_fraction),
         "config": mix.to_data(),
     }
+
+
+def mix_warnings(rows: list[dict], held_out_fraction: float) -> list[str]:
+    """What a mix did that its file did not ask for: a source realized at less than half its
+    planned share, and sources that hold out no document although the mix holds some out."""
+    warnings = []
+    for row in rows:
+        planned, realized = row["proportion"]["planned"], row["proportion"]["realized"]
+        if realized < LOW_REALIZED * planned:
+            warnings.append(
+                f"source {row['source']!r} is {realized:.2%} of the training tokens, planned "
+                f"{planned:.2%}: its {row['source_documents']:,} training documents "
+                f"({row['source_tokens']:,} tokens) are too few or too long for this budget to "
+                "sample that share finely; a larger budget or more documents come closer"
+            )
+    empty = [row["source"] for row in rows if not row["held_out"]["documents"]]
+    if held_out_fraction > 0 and empty:
+        warnings.append(
+            f"no document held out of {', '.join(map(repr, empty))} (held_out_fraction "
+            f"{held_out_fraction}): too few documents for that fraction, so training on this "
+            "mix measures no held-out loss on them"
+        )
+    return warnings
 
 
 def mix_rows(

@@ -36,6 +36,8 @@ from dolmakit.model.train import TrainConfig, train
 
 LOG = logging.getLogger("dolmakit")
 MISSING = "-"
+ONE_SEED = "one seed: no spread, so nothing is marked significant (use --seeds 2 or more)"
+CURVE_DOTS = 30  # a curve of this many points or fewer is drawn with a dot at each
 
 
 def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: int,
@@ -58,22 +60,29 @@ def ablate(mix_files: list[str], out: str | Path, config: TrainConfig, seeds: in
     eval_dirs = {name: str(build_eval_set(paths, out / "eval" / name, str(tokenizer)))
                  for name, paths in (eval_sets or {}).items()}  # fmt: skip
     config = replace(config, eval_dirs={**config.eval_dirs, **eval_dirs})
-    runs: dict[str, list[dict]] = {}
-    texts: dict[str, dict[str, str]] = {}
-    for mix_file, name in zip(mix_files, names, strict=True):
-        mix_dir = build_mix(mix_file, out / "mixes" / name, str(tokenizer), mix_overrides)
-        texts[name] = heldout_texts(mix_dir)
-        runs[name] = []
-        for seed in range(seeds):
-            run_dir = out / "runs" / name / f"seed-{seed}"
-            shutil.rmtree(run_dir, ignore_errors=True)  # metrics.jsonl appends: start clean
-            LOG.info("ablation: training on %s, seed %d", name, seed)
-            result = train(mix_dir, replace(config, seed=seed, out_dir=str(run_dir)))
-            result["curve"] = read_curve(run_dir / "metrics.jsonl")
-            runs[name].append(result)
+    # every mix is built first: a mix its sources cannot give (budget, epochs, an empty
+    # source) stops the ablation before any model trains
+    mix_dirs = {name: build_mix(mix_file, out / "mixes" / name, str(tokenizer), mix_overrides)
+                for mix_file, name in zip(mix_files, names, strict=True)}  # fmt: skip
+    texts = {name: heldout_texts(mix_dir) for name, mix_dir in mix_dirs.items()}
+    runs = {name: train_seeds(mix_dir, out / "runs" / name, config, seeds)
+            for name, mix_dir in mix_dirs.items()}  # fmt: skip
     summary = summarize(runs, texts)
     write_outputs(out, runs, summary)
     return {"runs": runs, "summary": summary, "tokenizer": str(tokenizer)}
+
+
+def train_seeds(mix_dir: Path, runs_dir: Path, config: TrainConfig, seeds: int) -> list[dict]:
+    """The recipe trained on one mix once per seed 0..seeds-1; each result with its curve."""
+    results = []
+    for seed in range(seeds):
+        run_dir = runs_dir / f"seed-{seed}"
+        shutil.rmtree(run_dir, ignore_errors=True)  # metrics.jsonl appends: start clean
+        LOG.info("ablation: training on %s, seed %d", mix_dir.name, seed)
+        result = train(mix_dir, replace(config, seed=seed, out_dir=str(run_dir)))
+        result["curve"] = read_curve(run_dir / "metrics.jsonl")
+        results.append(result)
+    return results
 
 
 def shared_tokenizer(mix_file: str, out_dir: Path, vocab_size: int, sample_chars: int) -> Path:
@@ -186,23 +195,26 @@ def markdown_table(summary: dict) -> str:
 
 def difference_table(summary: dict) -> list[str]:
     """Markdown lines: each mix minus the first, paired by seed; '*' marks a difference larger
-    than twice its spread over seeds (negative: the mix has the lower loss)."""
+    than twice its spread over seeds (negative: the mix has the lower loss), and only with 2
+    seeds or more: one seed has no spread to compare to."""
     if not summary["differences"]:
         return []
     baseline = next(iter(summary["mixes"]))
+    seeds = min(row["seeds"] for row in summary["mixes"].values())
 
     def cell(value: tuple[float, float] | None) -> str:
         if value is None:
             return MISSING
-        mark = " *" if abs(value[0]) > 2 * value[1] else ""
+        mark = " *" if seeds >= 2 and abs(value[0]) > 2 * value[1] else ""
         return f"{value[0]:+.4f} ± {value[1]:.4f}{mark}"
 
     header = ["mix", *summary["sources"]]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, row in summary["differences"].items():
         lines.append("| " + " | ".join([f"{name} − {baseline}", *map(cell, row.values())]) + " |")
+    significance = "* where |mean| > 2 std" if seeds >= 2 else ONE_SEED
     note = (f"Difference from {baseline} per seed (mix − {baseline}, same seed), mean ± std "
-            "over seeds; * where |mean| > 2 std; '-' where the two hold out different "
+            f"over seeds; {significance}; '-' where the two hold out different "
             "documents (compare those on a shared --eval set).")  # fmt: skip
     return ["## Difference from the first mix", "", note, "", *lines, ""]
 
@@ -242,16 +254,29 @@ def _pyplot():
     return plt
 
 
-def plot_curves(runs: dict[str, list[dict]], path: Path) -> None:
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7, 4.5))
+def mean_curves(runs: dict[str, list[dict]]) -> dict[str, list[tuple[int, float]]]:
+    """{mix: [(step, train loss averaged over the seeds that logged that step)]}."""
+    curves = {}
     for name, results in runs.items():
         by_step: dict[int, list[float]] = {}
         for result in results:
             for step, loss in result["curve"]:
                 by_step.setdefault(step, []).append(loss)
-        steps = sorted(by_step)
-        axes.plot(steps, [statistics.fmean(by_step[s]) for s in steps], label=name)
+        curves[name] = [(step, statistics.fmean(by_step[step])) for step in sorted(by_step)]
+    return curves
+
+
+def plot_curves(runs: dict[str, list[dict]], path: Path) -> None:
+    """Train loss by step, one line per mix; a short run's few points are drawn as dots (a
+    line through one point draws nothing), and a figure without any point says so."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    curves = mean_curves(runs)
+    for name, points in curves.items():
+        marker = "o" if len(points) <= CURVE_DOTS else None
+        axes.plot([s for s, _ in points], [loss for _, loss in points], marker=marker, label=name)
+    if not any(curves.values()):
+        axes.text(0.5, 0.5, "no train loss was logged", ha="center", transform=axes.transAxes)
     axes.set(xlabel="step", ylabel="train loss (nats/token)", title="Train loss, mean over seeds")
     axes.legend()
     axes.grid(alpha=0.3)

@@ -50,10 +50,23 @@ def build_report(counters: dict[str, int], step_names: list[tuple[str, str]], **
             "input_mb_per_s": round(run.get("input", {}).get("bytes", 0) / 1e6 / wall, 3),
         },
         "steps": steps,
-        "histograms": _histograms(counters),
+        "warnings": run_warnings(totals),
+        "histograms": _histograms(counters, run.get("config") or {}),
         "bars": _bars(counters),
         "counters": {k: v for k, v in sorted(counters.items()) if not k.startswith(_STRUCTURED)},
     }
+
+
+def run_warnings(totals: dict[str, Any]) -> list[str]:
+    """What a run that published should still say out loud: it read nothing, or kept nothing."""
+    if not totals["in"]:
+        return ["no record was read: check the input paths and their format"]
+    if not totals["kept"]:
+        return [
+            f"no document kept: all {totals['in']:,} were removed ({totals['removed']:,}) or "
+            f"errors ({totals['errors']:,}); the report's removal reasons say by which step"
+        ]
+    return []
 
 
 def write_report(report: dict, root: str) -> tuple[str, str]:
@@ -103,17 +116,24 @@ def _bars(counters: dict[str, int]) -> list[dict[str, Any]]:
             if len(counts) >= 2]  # fmt: skip
 
 
-def _histograms(counters: dict[str, int]) -> list[dict[str, Any]]:
+def _histograms(counters: dict[str, int], config: dict) -> list[dict[str, Any]]:
     """Every `hist/<name>/<series>/<bucket>` counter, gathered into one histogram per name."""
     found: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for key, value in counters.items():
         if key.startswith(HIST_PREFIX):
             name, series, index = key.removeprefix(HIST_PREFIX).rsplit("/", 2)
             found[name][series][int(index)] = value
-    return [_histogram(name, series) for name, series in sorted(found.items())]
+    return [_histogram(name, series, config) for name, series in sorted(found.items())]
 
 
-def _histogram(name: str, series: dict[str, dict[int, int]]) -> dict[str, Any]:
+def _marks(spec: HistogramSpec, series: dict[str, dict[int, int]], config: dict) -> list[dict]:
+    """The spec's marks for the series the histogram has, e.g. each language's cutoffs."""
+    found = spec.marks(config) if spec.marks else {}
+    return [{"series": name, "label": label, "value": value}
+            for name in sorted(series) for label, value in found.get(name, [])]  # fmt: skip
+
+
+def _histogram(name: str, series: dict[str, dict[int, int]], config: dict) -> dict[str, Any]:
     spec = HISTOGRAMS.get(name, HistogramSpec(name))
     used = [index for counts in series.values() for index, n in counts.items() if n]
     first, last = (min(used), max(used)) if used else (0, 0)
@@ -127,4 +147,5 @@ def _histogram(name: str, series: dict[str, dict[int, int]]) -> dict[str, Any]:
         "series": {
             label: [counts.get(i, 0) for i in range(first, last + 1)] for label, counts in ordered
         },  # fmt: skip
+        "marks": _marks(spec, series, config),
     }

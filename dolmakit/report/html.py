@@ -70,6 +70,7 @@ def render_html(report: Mapping[str, Any]) -> str:
     sections = [
         _header(report),
         _summary(report),
+        _warnings_section(_seq(report.get("warnings"))),
         _tables_section(_seq(report.get("tables"))),
         _steps_section(steps),
         _reasons_section(steps, "removed", "Removal reasons", "Reason"),
@@ -222,6 +223,16 @@ def _summary(report: Mapping[str, Any]) -> str:
         f'<section id="summary"><h2>Summary</h2><div class="cards">{"".join(cards)}</div>'
         f"{_invariant(totals)}{throughput}</section>"
     )
+
+
+def _warnings_section(warnings: Sequence[Any]) -> str:
+    """What the run did that its config did not ask for (nothing kept, a source under its
+    share, no held-out documents), above everything else a reader looks at."""
+    items = "".join(f"<li>{esc(warning)}</li>" for warning in warnings)
+    if not items:
+        return ""
+    listed = f'<ul class="invariant-bad">{items}</ul>'
+    return f'<section id="warnings"><h2>Warnings</h2>{listed}</section>'
 
 
 def _tables_section(tables: Sequence[Any]) -> str:

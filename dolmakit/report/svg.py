@@ -221,8 +221,41 @@ def _legend(series: list[tuple[str, list[Any]]]) -> list[str]:
     return out
 
 
+def mark_x(edges: Sequence[Any], value: float) -> float | None:
+    """Where `value` falls on a histogram's x axis: its bucket's slot, and within the slot by
+    the log of the value (linear in a bucket starting at 0); None outside the edges."""
+    bounds = [float(as_number(e)) for e in edges]
+    slot = (_W - _LEFT - _RIGHT) / (len(bounds) - 1)
+    for i, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        if low <= value <= high and high > low:
+            if low > 0:
+                share = math.log(value / low) / math.log(high / low)
+            else:
+                share = (value - low) / (high - low)
+            return _LEFT + (i + share) * slot
+    return None
+
+
+def _marks(marks: Sequence[Any], edges: list[Any] | None, several: bool) -> list[str]:
+    """A dashed line across the plot at each mark (a cutoff the step compares to), labelled
+    with its value (and its series when the histogram has several)."""
+    placed = [(mark_x(edges, float(m["value"])), m) for m in marks
+              if edges and isinstance(m, Mapping) and as_number(m.get("value"))]  # fmt: skip
+    out = []
+    for row, (x, mark) in enumerate((x, m) for x, m in placed if x is not None):
+        label = (f"{mark.get('series')} " if several else "") + str(mark.get("label", ""))
+        label += f" {exact(mark['value'])}"
+        line = f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{_H - _BOTTOM}" stroke="#000000"'
+        out.append(f'{line} stroke-dasharray="4 3"><title>{esc(label)}</title></line>')
+        left = x < _W - 160  # a label near the right edge goes to the left of its line
+        y = _TOP + 12 + 13 * row
+        out.append(_text(x + 4 if left else x - 4, y, label, "start" if left else "end", _SMALL))
+    return out
+
+
 def histogram_svg(hist: Mapping[str, Any]) -> str:
-    """Grouped bar chart of one report histogram (edges + named series of counts)."""
+    """Grouped bar chart of one report histogram (edges + named series of counts), with its
+    marks (e.g. perplexity cutoffs) as dashed lines."""
     label = str(hist.get("title") or hist.get("name") or "histogram")
     edges, series = _hist_data(hist)
     if not series or not series[0][1]:
@@ -234,4 +267,9 @@ def histogram_svg(hist: Mapping[str, Any]) -> str:
         x_title += " — log-scale buckets"
     y_title = str(hist.get("y_label") or "documents")
     body = _y_axis(ticks, y_title) + _bars(series, edges, ticks[-1])
+    body += _marks(_seq_of(hist.get("marks")), edges, len(series) > 1)
     return _svg(_W, _H, label, body + _x_axis(edges, n, x_title) + _legend(series))
+
+
+def _seq_of(value: object) -> Sequence[Any]:
+    return value if isinstance(value, Sequence) and not isinstance(value, str) else []

@@ -21,7 +21,28 @@ from dolmakit.core.steps import Tagger, register_step
 from dolmakit.models.cutoffs import CCNET_CUTOFFS, bucket_of
 from dolmakit.models.kenlm import LanguageModel, default_model_dir, local_model_dir
 
-HISTOGRAM = register_histogram("perplexity", "Document perplexity (CCNet, per language)", 4)
+
+def cutoff_marks(config: dict) -> dict[str, list[tuple[str, float]]]:
+    """{language: [("head | middle", cutoff), ("middle | tail", cutoff)]} of the perplexity
+    steps in a run's resolved config: drawn on the report's perplexity histogram."""
+    marks: dict[str, list[tuple[str, float]]] = {}
+    for step in config.get("steps", []):
+        if step.get("type") != CCNetPerplexity.type_name:
+            continue
+        settings = step.get("config", {})
+        try:
+            folder = _model_dir(settings.get("models", "default"))
+            cutoffs = _cutoffs(folder, settings.get("cutoffs", "models"))
+        except DolmakitError:  # a report is still written without its marks
+            continue
+        for language, values in cutoffs.items():
+            marks[language] = [("head | middle", values["head"]), ("middle | tail", values["tail"])]
+    return marks
+
+
+HISTOGRAM = register_histogram(
+    "perplexity", "Document perplexity (CCNet, per language)", 4, marks=cutoff_marks
+)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import logging
 import os
 import random
 import re
@@ -38,6 +39,8 @@ import sentencepiece as spm
 from dolmakit.core.errors import FatalError
 from dolmakit.text.pii_kinds import KINDS, TOKENS
 
+LOG = logging.getLogger("dolmakit")
+MIN_VOCAB_SIZE = 300  # 3 special pieces + 256 bytes + the PII tokens, and room for merges
 DEFAULT_VOCAB_SIZE = 32_000  # LLaMA's
 DEFAULT_SAMPLE_CHARS = 100_000_000  # characters of lines SentencePiece trains on
 MAX_SENTENCE_BYTES = 16_384  # longer lines are cut into parts this size (SentencePiece skips them)
@@ -47,6 +50,8 @@ SPACE_SYMBOL = "\u2581"
 # into it (protobuf merges repeated occurrences of a message field); no protobuf module needed
 _NO_DUMMY_PREFIX = b"\x1a\x02\x18\x00"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# SentencePiece's answer to a vocabulary its sample cannot fill, with the largest that it can
+_TOO_HIGH = re.compile(r"Vocabulary size too high \(\d+\)\. Please set it to a value <= (\d+)")
 _PROBE = " Hello,\u00a0wörld\t\t日本語 👨\u200d👩\u200d👧 1234567 \u2581x\r\n\x00 end  \n"
 
 
@@ -148,9 +153,10 @@ def train_tokenizer(
     Texts are cut into lines; a uniform random sample of the lines (seeded), of at most
     `sample_chars` characters, is what SentencePiece trains on. Every text is read once: for a
     large mix, pass a sample of its documents. `user_defined_symbols` defaults to the PII tokens.
-    The files appear only when training succeeded."""
-    if vocab_size < 300:  # 3 special pieces + 256 bytes + the PII tokens, and room for merges
-        raise FatalError(f"vocab_size must be at least 300: {vocab_size}")
+    The files appear only when training succeeded. A vocabulary larger than the sample can
+    fill is lowered to the largest it can (logged; the model's vocab_size says so)."""
+    if vocab_size < MIN_VOCAB_SIZE:
+        raise FatalError(f"vocab_size must be at least {MIN_VOCAB_SIZE}: {vocab_size}")
     symbols = pii_tokens() if user_defined_symbols is None else list(user_defined_symbols)
     lines = sample_lines(texts, sample_chars, seed)
     if not lines:
@@ -162,7 +168,7 @@ def train_tokenizer(
         with open(corpus, "w", encoding="utf-8", newline="\n") as out:
             out.writelines(line + "\n" for line in lines)
         del lines
-        _train_sentencepiece(corpus, Path(scratch) / "tokenizer", vocab_size, symbols, seed)
+        _fit_sentencepiece(corpus, Path(scratch) / "tokenizer", vocab_size, symbols, seed)
         for suffix in (".vocab", ".model"):  # the model last: its presence means done
             (Path(scratch) / f"tokenizer{suffix}").replace(out_dir / f"tokenizer{suffix}")
     return out_dir / MODEL_NAME
@@ -193,6 +199,25 @@ def _training_lines(text: str) -> Iterable[str]:
             yield from (line[start : start + step] for start in range(0, len(line), step))
         elif line:
             yield line
+
+
+def _fit_sentencepiece(
+    corpus: Path, prefix: Path, vocab_size: int, symbols: list[str], seed: int
+) -> None:
+    """Trains at vocab_size or, when the sample is too small for it, at the largest vocabulary
+    SentencePiece says the sample allows (never under MIN_VOCAB_SIZE)."""
+    try:
+        _train_sentencepiece(corpus, prefix, vocab_size, symbols, seed)
+        return
+    except FatalError as error:
+        found = _TOO_HIGH.search(str(error))
+        if not found or int(found[1]) < MIN_VOCAB_SIZE:
+            raise
+        limit = int(found[1])
+    LOG.info("the training sample allows at most %s pieces: vocabulary lowered from %s to "
+                "%s (more text gives a larger one)", f"{limit:,}", f"{vocab_size:,}",
+                f"{limit:,}")  # fmt: skip
+    _train_sentencepiece(corpus, prefix, limit, symbols, seed)
 
 
 def _train_sentencepiece(

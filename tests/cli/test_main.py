@@ -27,6 +27,19 @@ def test_run_prints_where_outputs_are(tmp_path):
     assert "Prism" not in done.stderr and "semi_persistent" not in done.stderr
 
 
+def test_a_run_that_keeps_nothing_says_so(tmp_path):
+    done = dolmakit("run", PIPELINE, "--set", f"input.paths=[{SAMPLE_WARC}]",
+                    "--set", "steps.length_filter.config.remove_if.too_few_words="
+                    "'text_stats_v1__words < 1000000'",
+                    "--output", str(tmp_path), "--quiet")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "in 35 = kept 0 + removed 35 + errors 0"
+    assert done.stdout.splitlines()[-1] == (
+        "WARNING: no document kept: all 35 were removed (35) or errors (0); the report's "
+        "removal reasons say by which step"
+    )
+
+
 def test_configuration_errors_exit_2_naming_file_and_key(tmp_path):
     done = dolmakit("run", PIPELINE, "--set", "output.format=csv", "--output", str(tmp_path))
     assert done.returncode == 2

@@ -15,6 +15,7 @@ from dolmakit.mix.plan import (
     best_cut,
     doc_hash,
     is_held_out,
+    largest_budget,
     plan_mix,
     sample_bucket,
 )
@@ -109,6 +110,11 @@ def test_a_budget_beyond_max_epochs_is_refused():
         plan_mix(mix, {"a": counted(100_000), "small": counted(10_000)}, "t.yaml")
     assert caught.value.key == "sources[1].proportion"
     assert "needs 5.00 epochs of 'small'" in str(caught.value)
+    # 4 epochs of small's 10,000 tokens at half the mix: 80,000
+    assert "cannot give this budget (at most 80,000 tokens with these proportions)" in str(
+        caught.value
+    )
+    assert largest_budget(mix, {"a": counted(100_000), "small": counted(10_000)}) == 80_000
 
 
 def test_a_source_emptied_by_its_rules_is_refused():

@@ -176,3 +176,71 @@ def test_a_source_held_out_from_different_documents_is_not_compared():
     assert different["own_text"] == ["web"] and different["differences"]["b"]["web"] is None
     same = summarize(runs, {"a": {"web": "digest-1"}, "b": {"web": "digest-1"}})
     assert same["own_text"] == [] and same["differences"]["b"]["web"] == (-1.0, 0.0)
+
+
+def runs_of(losses: dict[str, list[float]]) -> dict[str, list[dict]]:
+    return {name: [{"eval": {"clean": {"loss": loss}}, "train_loss": 1.0, "curve": []}
+                   for loss in values] for name, values in losses.items()}  # fmt: skip
+
+
+def test_one_seed_never_marks_a_difference_significant():
+    from dolmakit.model.ablate import difference_table, summarize
+
+    table = difference_table(summarize(runs_of({"a": [3.0], "b": [3.0255]})))
+    assert table[4:7] == ["| mix | clean |", "|---|---|", "| b − a | +0.0255 ± 0.0000 |"]
+    assert "one seed: no spread, so nothing is marked significant" in table[2]
+
+
+def test_two_seeds_mark_a_difference_beyond_twice_its_spread():
+    from dolmakit.model.ablate import difference_table, summarize
+
+    table = difference_table(summarize(runs_of({"a": [3.0, 3.0], "b": [3.5, 3.6]})))
+    assert table[6] == "| b − a | +0.5500 ± 0.0707 * |"
+    assert "* where |mean| > 2 std" in table[2]
+
+
+def test_a_short_run_draws_its_few_points_as_dots(tmp_path, monkeypatch):
+    from dolmakit.model import ablate as module
+
+    runs = runs_of({"a": [3.0, 3.0], "b": [3.0]})
+    runs["a"][0]["curve"], runs["a"][1]["curve"] = [(2, 9.0)], [(2, 8.0)]
+    runs["b"][0]["curve"] = [(1, 9.5), (2, 8.5)]
+    assert module.mean_curves(runs) == {"a": [(2, 8.5)], "b": [(1, 9.5), (2, 8.5)]}
+    drawn = []
+    plt = module._pyplot()
+    monkeypatch.setattr(plt, "close", drawn.append)  # keep the figure to look at its lines
+    module.plot_curves(runs, tmp_path / "curves.png")
+    (axes,) = drawn[0].axes
+    lines = {line.get_label(): line for line in axes.get_lines()}
+    assert [list(lines[n].get_xdata()) for n in ("a", "b")] == [[2], [1, 2]]
+    assert [lines[n].get_marker() for n in ("a", "b")] == ["o", "o"]
+    assert (tmp_path / "curves.png").read_bytes().startswith(PNG)
+
+
+def test_a_run_without_a_logged_loss_says_so_on_its_plot(tmp_path, monkeypatch):
+    from dolmakit.model import ablate as module
+
+    drawn = []
+    monkeypatch.setattr(module._pyplot(), "close", drawn.append)
+    module.plot_curves(runs_of({"a": [3.0]}), tmp_path / "curves.png")
+    (axes,) = drawn[0].axes
+    assert [text.get_text() for text in axes.texts] == ["no train loss was logged"]
+
+
+def test_a_mix_its_sources_cannot_give_stops_the_ablation_before_any_training(tmp_path):
+    from dolmakit.core.errors import ConfigError
+
+    paths = {name: write_source(tmp_path / name, name, 40) for name in ("web", "code")}
+    first = write_mix(tmp_path / "a.yaml", "mix-a", {"web": paths["web"]})
+    second = write_mix(tmp_path / "b.yaml", "mix-b", {"code": paths["code"]})
+    spec = yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))
+    spec["budget_tokens"] = 1_000_000  # 40 short documents cannot give this in 4 epochs
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    out = tmp_path / "out"
+    args = [first, second, "--out", str(out), "--vocab-size", "320", "--tokens", "128",
+            "--seq-len", "32", "--batch-size", "4", "--model", "dim=32", "--model", "n_layers=1",
+            "--model", "n_heads=2", "--quiet"]  # fmt: skip
+    with pytest.raises(ConfigError, match="a budget of 1,000,000 tokens needs .* of 'code'"):
+        CliRunner().invoke(ablate, args, catch_exceptions=False)
+    assert (out / "mixes" / "mix-a" / "report.json").is_file()  # the first mix was built ...
+    assert not (out / "runs").exists()  # ... and nothing trained on it

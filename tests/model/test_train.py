@@ -199,3 +199,16 @@ def test_cli_vocab_mismatch_is_a_configuration_error(mix_dir, tmp_path):
     args = ["--mix", str(mix_dir), "--vocab-size", "32000", "--out", str(tmp_path / "cli")]
     done = CliRunner().invoke(train_command, args)
     assert isinstance(done.exception, ConfigError)
+
+
+def test_a_run_without_a_held_out_set_says_why():
+    from dolmakit.cli.train import no_heldout_reason
+
+    assert no_heldout_reason("out/mixes/sample", {"eval": {}, "skipped_heldout": []}) == (
+        "out/mixes/sample holds out no document (its heldout/ folder is absent); raise the "
+        "mix's held_out_fraction"
+    )
+    assert no_heldout_reason("m", {"eval": {}, "skipped_heldout": ["web", "code"]}) == (
+        "the held-out sources of m (web, code) hold less than one sequence; lower --seq-len "
+        "or raise the mix's held_out_fraction"
+    )

@@ -71,6 +71,25 @@ def test_training_fails_clearly(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no model, no scratch left
 
 
+def test_a_vocabulary_the_sample_cannot_fill_is_lowered_to_what_it_allows(tmp_path):
+    from click.testing import CliRunner
+
+    from dolmakit.cli.tokens import tokenizer
+
+    text = tmp_path / "prose.txt"
+    text.write_text("\n\n".join(prose()[:30]), encoding="utf-8")
+    # SentencePiece: "Vocabulary size too high (32000). Please set it to a value <= 2711."
+    model = train_tokenizer(prose()[:30], tmp_path / "api", vocab_size=32_000)
+    assert Tokenizer.load(model).vocab_size == 2711
+    args = ["train", "--input", str(text), "--out", str(tmp_path / "cli")]
+    result = CliRunner().invoke(tokenizer, args)
+    assert result.exit_code == 0, result.output
+    note, vocabulary = result.output.splitlines()[1:3]
+    assert note == ("note: vocabulary lowered from --vocab-size 32,000 to 2,711 pieces, all that "
+                    "the sample allows; train on more text for a larger one")  # fmt: skip
+    assert vocabulary.startswith("vocabulary: 2,711 pieces (eos id 2), trained in ")
+
+
 def test_load_errors(tmp_path):
     with pytest.raises(FatalError, match="not found"):
         Tokenizer.load(tmp_path / "missing.model")
