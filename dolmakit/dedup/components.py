@@ -2,13 +2,15 @@
 "Connected Components in MapReduce and Beyond", 2014), the label of a node being the smallest
 node of its component.
 
-A Beam graph is fixed before it runs, so the rounds are unrolled up to `max_rounds`; the
-operations converge in O(log^2 n) rounds and a duplicate cluster's graph is small and shallow,
-so a handful is plenty. Convergence is then checked node by node: in a converged graph every
-component is a star, so a node has at most one smaller neighbour, and a node with a smaller
-neighbour has no larger one. A node where that fails stops the job with an error that says to
-raise `max_rounds`: its label could split a component, and a dedup that silently keeps
-duplicates is worse than one that fails (the run then publishes nothing).
+A Beam graph is fixed before it runs, so `rounds` rounds are unrolled; the operations converge
+in O(log^2 n) rounds and a duplicate cluster's graph is small and shallow, so a handful leaves
+almost every component a star. Convergence is then checked node by node: in a converged star a
+node has at most one smaller neighbour, and a node with a smaller neighbour has no larger one.
+What is not yet a star finishes there and then, whatever its depth: every edge of a node that
+fails the check goes to one group (the residue: empty or a few nodes for duplicate clusters, a
+long chain at worst), whose union-find gives the true root of each of its nodes; a star's
+members then take their centre's root (a centre outside the residue is its own). Every
+component is labelled with its smallest node, however many rounds it would have needed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.errors import FatalError
 from dolmakit.core.routing import CountingDoFn
 
 Node = Hashable
@@ -81,37 +82,76 @@ class _StarRound(beam.PTransform):
 class ConnectedComponents(beam.PTransform):
     """Edges (a, b) -> (node, smallest node of its component) for every node of an edge."""
 
-    def __init__(self, max_rounds: int, counter_prefix: str):
+    def __init__(self, rounds: int, counter_prefix: str):
         super().__init__()
-        self.max_rounds, self.counter_prefix = max_rounds, counter_prefix
+        self.rounds, self.counter_prefix = rounds, counter_prefix
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
         edges = edges | "Normalize edges" >> beam.Map(lambda e: _edge(*e)) | beam.Distinct()
-        rounds = self.max_rounds
-        for round_number in range(self.max_rounds):
+        for round_number in range(self.rounds):
             edges = edges | f"Large star {round_number}" >> _StarRound(large_star)
             edges = edges | f"Small star {round_number}" >> _StarRound(small_star)
-        return (
+        stars = (
             edges
             | "Both directions" >> beam.FlatMap(_both_ways)
             | "Neighbours" >> beam.GroupByKey()
-            | "Label" >> beam.ParDo(_LabelFn(rounds, self.counter_prefix))
+            | "Label" >> beam.ParDo(_LabelFn(self.counter_prefix)).with_outputs(RESIDUE, main=STAR)
+        )
+        finished = (
+            stars[RESIDUE]
+            | "Residue in one group" >> beam.GroupByKey()
+            | "Union-find the residue" >> beam.FlatMap(lambda group: union_find(group[1]))
+        )
+        return (
+            {STAR: stars[STAR], RESIDUE: finished}
+            | "Join labels to the residue's roots" >> beam.CoGroupByKey()
+            | "Final labels" >> beam.FlatMap(final_labels)
         )
 
 
-class NotConverged(FatalError):
-    """Connected components needed more rounds than the graph was built with."""
+STAR, RESIDUE = "star", "residue"
 
 
 class _LabelFn(CountingDoFn):
-    def __init__(self, rounds: int, counter_prefix: str):
-        self.rounds, self.counter_prefix = rounds, counter_prefix
+    """A node's neighbourhood -> (its star's centre, node) when it is a converged star's leaf
+    or centre; otherwise its edges, under one key, to the residue (counted)."""
+
+    def __init__(self, counter_prefix: str):
+        self.counter_prefix = counter_prefix
+
+    def setup(self) -> None:
+        self.stats = self.tally(self.counter_prefix)
 
     def process(self, adjacency: tuple[Node, Iterable[Node]]) -> Iterator[Any]:
         node, root, converged = label(adjacency)
+        yield root, node
         if not converged:
-            raise NotConverged(
-                f"{self.counter_prefix}: connected components did not converge in {self.rounds} "
-                f"rounds (node {node!r} is not yet a star's leaf or centre): raise max_rounds"
-            )
-        yield node, root
+            self.stats.inc("components_residue_nodes")
+            for neighbour in adjacency[1]:
+                yield beam.pvalue.TaggedOutput(RESIDUE, (None, (node, neighbour)))
+
+
+def union_find(edges: Iterable[Edge]) -> Iterator[tuple[Node, Node]]:
+    """(node, smallest node of its component) for every node of the edges."""
+    parent: dict[Node, Node] = {}
+
+    def find(node: Node) -> Node:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in edges:
+        first, second = find(a), find(b)
+        parent[max(first, second)] = min(first, second)
+    return ((node, find(node)) for node in list(parent))
+
+
+def final_labels(joined: tuple[Node, dict[str, Iterable[Node]]]) -> Iterator[tuple[Node, Node]]:
+    """A centre's members labelled with the centre's root in the residue, or the centre."""
+    centre, groups = joined
+    roots = list(groups[RESIDUE])
+    root = roots[0] if roots else centre
+    for member in groups[STAR]:
+        yield member, root

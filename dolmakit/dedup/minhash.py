@@ -39,9 +39,9 @@ class MinHashDedupConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     # keep a candidate pair only if its signatures' estimated Jaccard reaches the threshold
     verify: bool = False
-    # large-star/small-star rounds built into the job; a graph that needs more stops the run
-    # with an error saying so (never a silently incomplete dedup)
-    max_rounds: int = 8
+    # large-star/small-star rounds of connected components spread over the workers; what is not
+    # a star after them (rare: long chains) is finished in one group, so every cluster is whole
+    rounds: int = 8
 
 
 @register_step
@@ -117,7 +117,7 @@ class _Clusters(beam.PTransform):
         else:  # members are node keys alone
             to_edges = beam.FlatMap(bucket_edges)
         edges = entries | "Group by band" >> beam.GroupByKey() | "Candidate edges" >> to_edges
-        labels = edges | "Components" >> ConnectedComponents(config.max_rounds, name)
+        labels = edges | "Components" >> ConnectedComponents(config.rounds, name)
         _ = labels | "Cluster sizes" >> _ClusterSizes(name)
         return labels | "Members but the first" >> beam.FlatMap(_duplicates)
 
