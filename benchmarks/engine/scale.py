@@ -3,8 +3,9 @@
     .venv/bin/python -m benchmarks.engine.scale                                  # 50k, 100k, 200k
     .venv/bin/python -m benchmarks.engine.scale --docs 50000 --runners local --before ''
 
-Pipeline: exact_dedup then minhash_dedup over unique ~2-KB documents (300 random words each,
-8 gzipped JSONL files: the corpus of zero_loss.py), run.workers 2 ($SCALE_WORKERS sets it). Per
+Pipeline: exact_dedup then minhash_dedup (`--steps minhash`: MinHash alone) over unique ~2-KB
+documents (300 random words each, 8 gzipped JSONL files: the corpus of zero_loss.py),
+run.workers 2 ($SCALE_WORKERS sets it). Per
 run it prints the wall seconds, the peak memory of the whole process tree (PSS summed over the
 launcher and its workers, polled) and the largest single process; then, per runner, the slope
 in KB per document between the smallest and the largest size and the memory that slope gives
@@ -30,17 +31,17 @@ from benchmarks.engine.zero_loss import write_corpus
 
 WORKDIR = REPO / ".bench" / "scale"
 BEFORE = "da9b5ce"  # main before dedup moved keys and packed documents
-STEPS = [{"type": "exact_dedup"}, {"type": "minhash_dedup"}]
+STEPS = {"exact": {"type": "exact_dedup"}, "minhash": {"type": "minhash_dedup"}}
 
 
-def measure(root: Path, label: str, runner: str, docs: int) -> dict:
-    out = WORKDIR / f"out-{label}-{runner}-{docs}"
+def measure(root: Path, label: str, runner: str, docs: int, steps: list[str]) -> dict:
+    out = WORKDIR / f"out-{label}-{runner}-{docs}-{'-'.join(steps)}"
     config = {
         "name": "scale",
         "input": {"paths": [str(p) for p in write_corpus(docs, CORPUS)]},
         "output": {"path": str(out)},
         "run": {"workers": int(os.environ.get("SCALE_WORKERS", 2)), "runner": runner},
-        "steps": STEPS,
+        "steps": [STEPS[name] for name in steps],
     }
     pipeline_file = WORKDIR / f"{out.name}.yaml"
     WORKDIR.mkdir(parents=True, exist_ok=True)
@@ -76,17 +77,20 @@ def main() -> None:
     parser.add_argument("--docs", default="50000,100000,200000")
     parser.add_argument("--runners", default="local,prism")
     parser.add_argument("--before", default=BEFORE, help="'' to measure this checkout alone")
+    parser.add_argument("--steps", default="exact,minhash", help="exact,minhash or minhash")
     args = parser.parse_args()
     sizes = [int(n) for n in args.docs.split(",")]
     sides = [("now", REPO)] + ([(args.before, checkout(args.before))] if args.before else [])
-    print(f"exact_dedup + minhash_dedup, unique 300-word documents, run.workers "
+    steps = args.steps.split(",")
+    names = " + ".join(STEPS[name]["type"] for name in steps)
+    print(f"{names}, unique 300-word documents, run.workers "
           f"{os.environ.get('SCALE_WORKERS', 2)} ($SCALE_WORKERS), "
           f"{os.cpu_count()} cores")  # fmt: skip
     peaks: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for runner in args.runners.split(","):
         for docs in sizes:
             for label, root in sides:
-                got = measure(root, label, runner, docs)
+                got = measure(root, label, runner, docs, steps)
                 print_run(label, runner, docs, got)
                 if got["totals"]:
                     peaks.setdefault((label, runner), []).append(

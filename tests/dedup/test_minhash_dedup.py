@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 
+import numpy as np
+
 from dedup.dedup_helpers import doc, run_step
-from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig, bucket_edges, verified_edges
+from dolmakit.dedup.minhash import ENTRY, MinHashDedup, MinHashDedupConfig, group_edges
 from dolmakit.dedup.signatures import MinHashConfig, estimated_jaccard
 
 WORDS = (  # noqa: SIM905  (prose reads better as a string)
@@ -57,9 +60,14 @@ def test_verification_drops_candidates_below_the_threshold():
     base = article(9)
     far = edited(base, 120, 10)  # shares some bands by chance at most
     near = edited(base, 3, 10)
-    members = [(b"b", _sig(far)), (b"a", _sig(base)), (b"c", _sig(near))]
-    assert list(verified_edges((b"k", members), 0.8)) == [(b"a", b"c")]
-    assert list(bucket_edges((b"k", [b"b", b"a", b"c"]))) == [(b"a", b"b"), (b"a", b"c")]
+    # three documents (nodes 2, 1, 3) that share one band key, and one alone (node 9)
+    entries = np.zeros(4, dtype=ENTRY)
+    entries["band"], entries["hash"], entries["node"] = [0, 0, 0, 1], [7, 7, 7, 7], [2, 1, 3, 9]
+    signatures = np.stack([_sig(far), _sig(base), _sig(near), _sig(base)])
+    verified = [pickle.dumps((entries.tobytes(), signatures))]
+    assert list(group_edges((0, verified), True, 0.8)) == [(1, 3)]
+    plain = [entries[:2].tobytes(), entries[2:].tobytes()]  # from two files
+    assert list(group_edges((0, plain), False, 0.8)) == [(1, 2), (1, 3)]
 
 
 def _sig(text):
