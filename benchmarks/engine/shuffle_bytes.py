@@ -40,7 +40,9 @@ DATAFLOW_ARGS = [
 ]
 GBK_URN = "beam:transform:group_by_key:v1"
 WORKDIR = REPO / ".bench" / "shuffle_bytes"
-TEXTS = WORKDIR / "pages"
+# the extracted pages; a checkout measured with --before reads this checkout's (its own REPO
+# would point into the checkout)
+TEXTS = Path(os.environ.get("DOLMAKIT_SHUFFLE_TEXTS", WORKDIR / "pages"))
 STEPS = [{"type": "exact_dedup"}, {"type": "line_dedup"}, {"type": "minhash_dedup"}]
 
 
@@ -103,7 +105,8 @@ def measure(result_file: Path) -> None:
 def run_in(root: Path, result_file: Path) -> dict:
     command = [sys.executable, "-m", "benchmarks.engine.shuffle_bytes", "--measure",
                str(result_file)]  # fmt: skip
-    subprocess.run(command, cwd=root, env=helper_env(root), check=True, capture_output=True)
+    env = {**helper_env(root), "DOLMAKIT_SHUFFLE_TEXTS": str(TEXTS)}
+    subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
     return json.loads(result_file.read_text())
 
 

@@ -40,3 +40,9 @@ def node_id(node: bytes) -> str:
 def node_address(node: bytes) -> tuple[int, int]:
     """(file, line) of the document in the staged files of its segment."""
     return _ADDRESS.unpack(node[-_ADDRESS.size :])
+
+
+def address_key(file: int, line: int) -> bytes:
+    """A key holding only an address: where a label goes, for a step that orders documents by
+    their place in the input (line dedup, as CCNet)."""
+    return _ADDRESS.pack(file, line)

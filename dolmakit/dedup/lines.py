@@ -1,12 +1,13 @@
 """CCNet line dedup: a line already seen in an earlier document is removed from later ones.
 
-Lines are compared after CCNet's normalize_for_dedup (lowercase, digits to 0, punctuation
-removed). The shape is C4's (its released code does line dedup in Beam): every line occurrence is
-keyed by its hash, one GroupByKey finds each line's first occurrence in a deterministic document
-order, and every later occurrence becomes a (document, line) to drop, which the pass over the
-document's file applies: lines travel as 8-byte hashes and node keys, documents never. The scope
-is the whole run, or groups of input shards as CCNet deduplicated within groups of files.
-Documents left too short are removed with a reason.
+"Earlier" is CCNet's order, the input's: by input file, then by place in the file (the same for
+any worker count). Lines are compared after CCNet's normalize_for_dedup (lowercase, digits to 0,
+punctuation removed). Every line occurrence is a 20-byte entry (64-bit hash of the line, the
+document's address, the line's index); a file's entries travel packed, in `hash_groups` groups
+by hash, and sorting a group finds each line's first occurrence: every later one becomes a
+(document, line) to drop, which the pass over the document's file applies. Documents never
+move. The scope is the whole run, or groups of input shards as CCNet deduplicated within groups
+of files. Documents left too short are removed with a reason.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import apache_beam as beam
+import numpy as np
 
 from dolmakit.core.document import Document, Removed, Span
+from dolmakit.core.nodes import address_key, node_address
 from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
 from dolmakit.text.normalize import normalize_for_dedup
 
-Occurrence = tuple[bytes, int]  # (document's node key, line index)
+ENTRY = np.dtype([("hash", "<u8"), ("node", "<u8"), ("index", "<u4")])
 
 
 @dataclass
@@ -34,6 +37,8 @@ class LineDedupConfig:
     group_size: int = 1
     # documents left with fewer characters are removed as line_dedup_too_short
     min_chars: int = 1
+    # line hashes travel packed in this many groups (each of about 1/hash_groups of them)
+    hash_groups: int = 256
 
 
 @register_step
@@ -63,8 +68,8 @@ class LineDedup(GlobalStep):
         return {"duplicate_lines": spans} if spans else {}
 
 
-def line_hashes(doc: Document, config: LineDedupConfig) -> Iterator[tuple[bytes, int]]:
-    """(line hash, line index) for every line with text left after normalizing."""
+def line_hashes(doc: Document, config: LineDedupConfig) -> Iterator[tuple[int, int]]:
+    """(64-bit line hash, line index) for every line with text left after normalizing."""
     scope = b""
     if config.scope == "shard_groups":
         scope = b"%d:" % (int(doc.metadata.get("input_shard", 0)) // max(config.group_size, 1))
@@ -72,34 +77,51 @@ def line_hashes(doc: Document, config: LineDedupConfig) -> Iterator[tuple[bytes,
         if normalized := normalize_for_dedup(line):
             digest = hashlib.blake2b(scope + normalized.encode("utf-8", "surrogatepass"),
                                      digest_size=8).digest()  # fmt: skip
-            yield digest, index
+            yield int.from_bytes(digest, "little"), index
 
 
 class LineKeys(KeyMaker):
+    """A file's line entries, packed per hash group at the file's end."""
+
     def __init__(self, config: LineDedupConfig):
         self.config = config
+        self.entries: list[tuple[int, int, int]] = []
 
-    def add(self, doc: Document, node: bytes) -> Iterator[tuple[bytes, Occurrence]]:
-        return ((digest, (node, index)) for digest, index in line_hashes(doc, self.config))
+    def add(self, doc: Document, node: bytes) -> Iterator[Any]:
+        file, line = node_address(node)
+        address = file << 32 | line
+        self.entries += [
+            (digest, address, index) for digest, index in line_hashes(doc, self.config)
+        ]
+        return iter(())
+
+    def flush(self) -> Iterator[tuple[int, bytes]]:
+        entries = np.array(self.entries, dtype=ENTRY)
+        self.entries = []
+        groups = entries["hash"] % self.config.hash_groups
+        for group in np.unique(groups).tolist():
+            yield group, entries[groups == group].tobytes()
 
 
 class LaterOccurrences(beam.PTransform):
-    """(line hash, (node, line index)) -> (node, line index) of every occurrence of a line
-    but its first."""
+    """Packed line entries -> (document, line index) of every occurrence of a line but its
+    first."""
 
     def expand(self, keys: beam.PCollection) -> beam.PCollection:
         return (
             keys
-            | "Group equal lines" >> beam.GroupByKey()
+            | "Group line hashes" >> beam.GroupByKey()
             | "Later occurrences" >> beam.FlatMap(later_occurrences)
         )
 
 
-def later_occurrences(group: tuple[bytes, Iterable[Occurrence]]) -> Iterator[Occurrence]:
-    """Every occurrence of a line but its first (two passes: memory holds one occurrence)."""
-    occurrences = group[1]
-    first = min(occurrences)
-    yield from (occurrence for occurrence in occurrences if occurrence != first)
+def later_occurrences(group: tuple[int, Iterable[bytes]]) -> Iterator[tuple[bytes, int]]:
+    entries = np.frombuffer(b"".join(group[1]), dtype=ENTRY)
+    entries = entries[np.lexsort((entries["index"], entries["node"], entries["hash"]))]
+    later = np.flatnonzero(entries["hash"][1:] == entries["hash"][:-1]) + 1
+    for node, index in zip(entries["node"][later].tolist(), entries["index"][later].tolist(),
+                           strict=True):  # fmt: skip
+        yield address_key(node >> 32, node & 0xFFFFFFFF), index
 
 
 def without_lines(

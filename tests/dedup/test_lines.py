@@ -1,5 +1,8 @@
+import numpy as np
+
 from dedup.dedup_helpers import doc, run_step
-from dolmakit.dedup.lines import LineDedup, LineDedupConfig, later_occurrences, line_hashes
+from dolmakit.core.nodes import node_address
+from dolmakit.dedup.lines import ENTRY, LineDedup, LineDedupConfig, later_occurrences, line_hashes
 
 
 def test_line_occurrences_skip_lines_empty_after_normalizing():
@@ -10,12 +13,22 @@ def test_line_occurrences_skip_lines_empty_after_normalizing():
     assert occurrences[0][0] == occurrences[1][0]
 
 
-def test_later_occurrences_keep_the_first():
-    occurrences = [(b"b\x002\x00x", 3), (b"a\x001\x00y", 7), (b"a\x001\x00y", 2)]
-    assert sorted(later_occurrences((b"k", occurrences))) == [
-        (b"a\x001\x00y", 7),
-        (b"b\x002\x00x", 3),
-    ]
+def test_later_occurrences_keep_the_first_in_input_order():
+    """Entries (line hash, address = file << 32 | line, index) from two files: the first of
+    each hash by address, then index, keeps its line."""
+    first_file = np.array([(5, 0 << 32 | 4, 7), (5, 0 << 32 | 4, 2), (9, 0 << 32 | 1, 0)],
+                          dtype=ENTRY)  # fmt: skip
+    second_file = np.array([(5, 1 << 32 | 0, 3), (6, 1 << 32 | 0, 1)], dtype=ENTRY)
+    later = later_occurrences((0, [second_file.tobytes(), first_file.tobytes()]))
+    assert sorted((node_address(node), index) for node, index in later) == [
+        ((0, 4), 7), ((1, 0), 3),
+    ]  # fmt: skip
+
+
+def test_the_earlier_document_is_the_earlier_in_the_input_not_by_id():
+    docs = [doc("b", "shared line\nfirst in the input"), doc("a", "shared line\nsecond")]
+    kept = [("b", "shared line\nfirst in the input"), ("a", "second")]
+    run_step(LineDedup("lines", LineDedupConfig()), docs, kept=kept, removed=[])
 
 
 def test_removes_lines_seen_in_earlier_documents():
