@@ -8,27 +8,21 @@ An attribute `<step>__<key>` goes to attributes/<step>/ under its full name, as 
 write `<tagger>__<key>`; a key without `__` goes to attributes/input/. A new tagger or threshold
 then adds a folder and never rewrites the corpus, and Dolma's own mixer reads the result.
 
-Writing follows Beam's file-sink protocol, so a retried bundle never leaves a duplicate: every
-bundle writes its documents and attribute files under a temporary folder and reports them only
-once they are closed; one finalizing step then renames the reported files to their part names
-(and writes an attribute file of empty lines for a bundle whose documents had none of that
-step's attributes, so every folder has every part) and removes the temporary folder.
+A run writes this layout file by file (dolmakit.io.file_writers.DolmaDocuments, one part per
+input file, each renamed into place when closed); a folder that a part's documents had none of
+gets a file of empty lines for that part, so every folder has every part.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
-import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.transforms.window import GlobalWindow
-from apache_beam.utils.windowed_value import WindowedValue
 
 from dolmakit.core.document import Document
 from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
@@ -62,136 +56,6 @@ def attributes_line(doc_id: str, source: str, attributes: dict[str, Any]) -> dic
 
 def encode(row: dict[str, Any]) -> bytes:
     return json_line(row) + b"\n"
-
-
-@dataclass
-class BundleFiles:
-    """What one bundle wrote under the temporary folder."""
-
-    name: str
-    folders: list[str]
-    documents: int
-
-
-@dataclass
-class _OpenBundle:
-    name: str
-    temp: str
-    compression: str
-    streams: dict[str, BinaryIO] = field(default_factory=dict)
-    ids: list[tuple[str, str]] = field(default_factory=list)  # (id, source) of each document
-
-    def path(self, folder: str | None) -> str:
-        suffix = SUFFIXES[self.compression][0]
-        kind = DOCUMENTS if folder is None else f"{ATTRIBUTES}/{folder}"
-        return f"{self.temp}/{self.name}/{kind}{suffix}"
-
-    def stream(self, folder: str | None) -> BinaryIO:
-        key = folder or ""
-        if key not in self.streams:
-            self.streams[key] = FileSystems.create(
-                self.path(folder), compression_type=SUFFIXES[self.compression][1]
-            )
-            if folder is not None:  # the documents before this one had none of its attributes
-                for doc_id, source in self.ids:
-                    self.streams[key].write(encode(attributes_line(doc_id, source, {})))
-        return self.streams[key]
-
-    def write(self, doc: Document) -> None:
-        by_folder: dict[str, dict[str, Any]] = {}
-        for key, spans in doc.attributes.items():
-            by_folder.setdefault(attribute_folder(key), {})[key] = spans
-        self.stream(None).write(encode(document_line(doc)))
-        for folder in self.streams.keys() - {""} | by_folder.keys():
-            attributes = by_folder.get(folder, {})
-            self.stream(folder).write(encode(attributes_line(doc.id, doc.source, attributes)))
-        self.ids.append((doc.id, doc.source))
-
-    def close(self) -> BundleFiles:
-        for stream in self.streams.values():
-            stream.close()
-        return BundleFiles(self.name, sorted(self.streams.keys() - {""}), len(self.ids))
-
-
-class _WriteBundleFn(beam.DoFn):
-    def __init__(self, temp: str, compression: str):
-        self.temp, self.compression = temp, compression
-
-    def start_bundle(self) -> None:
-        self.bundle: _OpenBundle | None = None
-
-    def process(self, doc: Document) -> None:
-        if self.bundle is None:
-            self.bundle = _OpenBundle(uuid.uuid4().hex, self.temp, self.compression)
-        self.bundle.write(doc)
-
-    def finish_bundle(self) -> Iterator[WindowedValue]:
-        if self.bundle is not None:
-            yield WindowedValue(self.bundle.close(), GlobalWindow().max_timestamp(),
-                                [GlobalWindow()])  # fmt: skip
-            self.bundle = None
-
-
-class _FinalizeFn(beam.DoFn):
-    """Renames every reported bundle's files to their part names; safe to run again."""
-
-    def __init__(self, root: str, temp: str, compression: str):
-        self.root, self.temp, self.compression = root, temp, compression
-
-    def process(self, bundles: list[BundleFiles]) -> Iterator[int]:
-        bundles = sorted(bundles, key=lambda b: b.name)
-        folders = sorted({folder for bundle in bundles for folder in bundle.folders})
-        suffix = SUFFIXES[self.compression][0]
-        for number, bundle in enumerate(bundles):
-            part = f"part-{number:05d}-of-{len(bundles):05d}{suffix}"
-            opened = _OpenBundle(bundle.name, self.temp, self.compression)
-            for folder in folders:
-                if folder not in bundle.folders:
-                    self._empty_attributes(opened, folder)
-            self._promote(opened.path(None), f"{self.root}/{DOCUMENTS}/{part}")
-            for folder in folders:
-                self._promote(opened.path(folder), f"{self.root}/{ATTRIBUTES}/{folder}/{part}")
-        if FileSystems.exists(self.temp):
-            FileSystems.delete([self.temp])
-        yield len(bundles)
-
-    def _empty_attributes(self, bundle: _OpenBundle, folder: str) -> None:
-        target = bundle.path(folder)
-        if FileSystems.exists(target) or not FileSystems.exists(bundle.path(None)):
-            return  # written by an earlier try of this step
-        with (
-            open_decompressed(bundle.path(None)) as documents,
-            FileSystems.create(target, compression_type=SUFFIXES[self.compression][1]) as out,
-        ):
-            for line in lines(documents):
-                row = json.loads(line)
-                out.write(encode(attributes_line(row["id"], row["source"], {})))
-
-    @staticmethod
-    def _promote(source: str, destination: str) -> None:
-        if not FileSystems.exists(source):
-            return  # renamed by an earlier try of this step
-        folder = destination.rsplit("/", 1)[0]
-        if not FileSystems.exists(folder):  # local folders; object stores have none to make
-            FileSystems.mkdirs(folder)
-        FileSystems.rename([source], [destination])
-
-
-class WriteDolma(beam.PTransform):
-    """Documents -> Dolma's documents/ and attributes/<step>/ files under `root`."""
-
-    def __init__(self, root: str, compression: str = "gzip"):
-        super().__init__()
-        self.root, self.compression = root.rstrip("/"), compression
-        self.temp = f"{self.root}/.dolma-temp-{uuid.uuid4().hex[:12]}"
-
-    def expand(self, docs: beam.PCollection) -> beam.PCollection:
-        return (
-            docs
-            | "Write bundles" >> beam.ParDo(_WriteBundleFn(self.temp, self.compression))
-            | "Gather bundles" >> beam.combiners.ToList()
-            | "Name parts" >> beam.ParDo(_FinalizeFn(self.root, self.temp, self.compression))
-        )
 
 
 @dataclass

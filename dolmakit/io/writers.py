@@ -1,5 +1,5 @@
-"""Sharded, atomic outputs: Beam's file sinks write to a temporary folder and rename at the end,
-so a failed run never leaves a file that looks complete."""
+"""JSON lines and Parquet encodings of documents, and a Beam sink of JSON lines for the records
+a tag or mix run sends to errors/ (a run's passes write their own files: io/file_writers.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
-from dolmakit.core.hashing import in_fraction
 
 PARQUET_SCHEMA = pa.schema(
     [
@@ -57,36 +56,11 @@ class WriteJsonLines(beam.PTransform):
         )
 
 
-class WriteParquet(beam.PTransform):
-    def __init__(self, prefix: str, shards: int = 0):
-        super().__init__()
-        self.prefix, self.shards = prefix, shards
-
-    def expand(self, docs: beam.PCollection) -> Any:
-        return (
-            docs
-            | "To row" >> beam.Map(parquet_row)
-            | "Write"
-            >> beam.io.WriteToParquet(
-                self.prefix,
-                PARQUET_SCHEMA,
-                file_name_suffix=".parquet",
-                num_shards=self.shards,
-                codec="zstd",
-            )
-        )
-
-
 def parquet_row(doc: Document) -> dict[str, Any]:
     row = doc.to_dict()
     row["metadata"] = json.dumps(doc.metadata, ensure_ascii=False)
     row["attributes"] = [(k, [list(map(float, s)) for s in v]) for k, v in doc.attributes.items()]
     return row
-
-
-def in_sample(item: Removed, rate: float) -> bool:
-    """A deterministic sample by document id, the same on every runner and worker count."""
-    return in_fraction(item.doc.id, rate)
 
 
 def _to_json(item: Document | Removed | ErrorRecord) -> bytes:

@@ -30,6 +30,7 @@ from dolmakit.engine.segments import KEYS
 from dolmakit.engine.transforms import StepChain, step_stats
 from dolmakit.io.dolma import ATTRIBUTES, DOCUMENTS, DolmaReader, attribute_files, attributes_line
 from dolmakit.io.dolma import encode as encode_line
+from dolmakit.io.file_writers import replace
 from dolmakit.io.readers import READ_STEP, ReadConfig
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.tag.config import ResolvedTag
@@ -79,7 +80,7 @@ class TagFileFn(CountingDoFn):
             for stream in streams.values():
                 stream.close()
         for name, temp in temporary.items():
-            _move(temp, f"{self.staging}/{ATTRIBUTES}/{name}/{relative}")
+            replace(temp, f"{self.staging}/{ATTRIBUTES}/{name}/{relative}")
         for place, maker in enumerate(self.keys):
             yield from (TaggedOutput(KEYS, (place, key)) for key in maker.flush())
 
@@ -136,16 +137,6 @@ def _id_and_source(line: bytes) -> tuple[Any, Any]:
     return (row.get("id"), row.get("source")) if isinstance(row, dict) else (None, None)
 
 
-def _move(source: str, destination: str) -> None:
-    """Renames a closed file to its name (replacing what an earlier try of the bundle left)."""
-    folder = destination.rsplit("/", 1)[0]
-    if "://" not in folder and not FileSystems.exists(folder):
-        FileSystems.mkdirs(folder)
-    if FileSystems.exists(destination):
-        FileSystems.delete([destination])
-    FileSystems.rename([source], [destination])
-
-
 class GlobalTagsFn(CountingDoFn):
     """A documents file with the labels of every global step -> attributes/<step>/<rel> of each
     (its `tag()`), line for line with the documents file; each document counted by the steps."""
@@ -200,7 +191,7 @@ class _TemporaryAttributes:
 
     def close(self) -> None:
         self.stream.close()
-        _move(self.temporary, self.target)
+        replace(self.temporary, self.target)
 
 
 class TagFiles(beam.PTransform):

@@ -14,7 +14,8 @@ from helpers import read_jsonl_dir, without_added
 
 from dolmakit.core.document import Document
 from dolmakit.engine.run import run_pipeline
-from dolmakit.io.dolma import BundleFiles, DolmaReader, _FinalizeFn, _OpenBundle
+from dolmakit.io.dolma import DolmaReader
+from dolmakit.io.file_writers import DolmaDocuments, empty_attributes
 from dolmakit.io.readers import ReadConfig
 
 STEPS = [
@@ -142,29 +143,27 @@ def test_misaligned_attribute_files_are_errors_not_losses(tmp_path):
     assert items[3].cause == "attributes/a has more lines than the documents file"
 
 
-def test_a_step_first_seen_mid_bundle_is_backfilled(tmp_path):
-    bundle = _OpenBundle("b1", str(tmp_path / "temp"), "gzip")
-    bundle.write(Document(id="x", text="one", source="s"))
-    bundle.write(Document(id="y", text="two", source="s", attributes={"a__k": [[0, 3, 2.0]]}))
-    assert bundle.close() == BundleFiles("b1", ["a"], 2)
-    assert rows(tmp_path / "temp" / "b1" / "attributes" / "a.jsonl.gz") == [
+def test_a_step_first_seen_mid_file_is_backfilled(tmp_path):
+    writer = DolmaDocuments(str(tmp_path), "part-00000", "gzip", str(tmp_path / "_tmp"))
+    writer.write(Document(id="x", text="one", source="s"))
+    writer.write(Document(id="y", text="two", source="s", attributes={"a__k": [[0, 3, 2.0]]}))
+    assert writer.close() == ["a"]
+    assert rows(tmp_path / "attributes" / "a" / "part-00000.jsonl.gz") == [
         {"id": "x", "source": "s", "attributes": {}},
         {"id": "y", "source": "s", "attributes": {"a__k": [[0, 3, 2.0]]}},
     ]
 
 
-def test_finalizing_fills_a_folder_a_bundle_lacks_and_can_run_again(tmp_path):
-    temp = str(tmp_path / "temp")
-    first = _OpenBundle("b1", temp, "gzip")
+def test_a_folder_a_part_lacks_gets_empty_lines_and_can_be_written_again(tmp_path):
+    temp = str(tmp_path / "_tmp")
+    first = DolmaDocuments(str(tmp_path), "part-00000", "gzip", temp)
     first.write(Document(id="x", text="one", source="s", attributes={"a__k": [[0, 3, 1.0]]}))
-    second = _OpenBundle("b2", temp, "gzip")
+    second = DolmaDocuments(str(tmp_path), "part-00001", "gzip", temp)
     second.write(Document(id="y", text="two", source="s"))
-    bundles = [first.close(), second.close()]
-    finalize = _FinalizeFn(str(tmp_path), temp, "gzip")
-    assert list(finalize.process(bundles)) == [2]
-    assert list(finalize.process(bundles)) == [2]  # a retry finds everything done
-    assert rows(tmp_path / "documents" / "part-00001-of-00002.jsonl.gz")[0]["id"] == "y"
-    assert rows(tmp_path / "attributes" / "a" / "part-00001-of-00002.jsonl.gz") == [
+    assert (first.close(), second.close()) == (["a"], [])
+    for _ in range(2):  # a retry writes the same file again
+        empty_attributes(str(tmp_path), "part-00001", "a", "gzip", temp)
+    assert rows(tmp_path / "documents" / "part-00001.jsonl.gz")[0]["id"] == "y"
+    assert rows(tmp_path / "attributes" / "a" / "part-00001.jsonl.gz") == [
         {"id": "y", "source": "s", "attributes": {}}
     ]
-    assert not (tmp_path / "temp").exists()
