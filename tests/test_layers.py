@@ -8,8 +8,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dolmakit"
 
 # lowest first; the README's Layout section describes each
 LAYERS = [
-    "core", "presets", "text", "extract", "io", "report", "models", "taggers", "filters", "dedup",
-    "sources", "engine", "tag", "lm", "classifier", "tokens", "mix", "model", "cli",
+    "core", "presets", "text", "extract", "io", "report", "fasttext_models", "kenlm_models",
+    "taggers", "filters", "dedup", "sources", "engine", "tag", "kenlm_training",
+    "fasttext_training", "tokens", "mix", "llama", "cli",
 ]  # fmt: skip
 
 

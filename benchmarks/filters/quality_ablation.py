@@ -56,8 +56,8 @@ import yaml
 
 from benchmarks import REPO
 from dolmakit.io.texts import read_texts
-from dolmakit.model.ablate import ablate
-from dolmakit.model.train import TrainConfig
+from dolmakit.llama.ablate import ablate
+from dolmakit.llama.train import TrainConfig
 from dolmakit.sources.wikipedia.wikitext103 import read_articles
 from dolmakit.tokens.tokenizer import train_tokenizer
 

@@ -31,20 +31,20 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks import REPO
-from dolmakit.classifier.fit import (
+from dolmakit.core.document import Document
+from dolmakit.fasttext_models.fasttext import load_model
+from dolmakit.fasttext_models.quality import prepare_text, probabilities
+from dolmakit.fasttext_training.fit import (
     NEGATIVE,
     Example,
     roc_auc,
 )
-from dolmakit.classifier.wikipedia import _article_chunks, _shuffled_lengths
-from dolmakit.core.document import Document
+from dolmakit.fasttext_training.wikipedia import _article_chunks, _shuffled_lengths
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader
-from dolmakit.lm.crawl import language_pages
-from dolmakit.models.cutoffs import bucket_of, load_cutoffs
-from dolmakit.models.fasttext import load_model
-from dolmakit.models.kenlm import LanguageModel, default_model_dir
-from dolmakit.models.quality import prepare_text, probabilities
+from dolmakit.kenlm_models.cutoffs import bucket_of, load_cutoffs
+from dolmakit.kenlm_models.kenlm import LanguageModel, default_model_dir
+from dolmakit.kenlm_training.crawl import language_pages
 from dolmakit.sources.wikipedia.wikitext103 import read_articles
 from dolmakit.taggers.quality import DEFAULT_MODEL
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from benchmarks import REPO
 from benchmarks.filters.language_id import bare_loop, pipeline_run, write_jsonl
-from dolmakit.lm.reference import documents, is_held_out
-from dolmakit.models.kenlm import LanguageModel, default_model_dir
+from dolmakit.kenlm_models.kenlm import LanguageModel, default_model_dir
+from dolmakit.kenlm_training.reference import documents, is_held_out
 
 BOILERPLATE = REPO / "tests" / "lm" / "data" / "boilerplate.txt"
 

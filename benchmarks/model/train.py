@@ -2,7 +2,7 @@
 
     python -m benchmarks.model.train [--steps 20] [--warmup 5]
 
-Batch 8 x 256 random tokens, AdamW as dolmakit.model.train builds it, the tiny preset at the
+Batch 8 x 256 random tokens, AdamW as dolmakit.llama.train builds it, the tiny preset at the
 8,192-piece vocabulary `dolmakit ablate` trains its tokenizer with (--vocab to change it);
 warm-up steps (compilation included) are not timed. Reference figures from the issue
 (7.5M-parameter LLaMA, 2 cores): about 4.3k tokens/s eager fp32 and 12k compiled bf16. If
@@ -19,8 +19,8 @@ import time
 
 import torch
 
-from dolmakit.model.model import Transformer
-from dolmakit.model.train import TrainConfig, make_optimizer, train_step
+from dolmakit.llama.model import Transformer
+from dolmakit.llama.train import TrainConfig, make_optimizer, train_step
 
 BATCH, SEQ_LEN = 8, 256
 REFERENCE = {"eager fp32": 4300, "compiled bf16": 12000}

@@ -55,8 +55,8 @@ def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, voca
            quiet: bool) -> None:  # fmt: skip
     """Build every mix with one tokenizer, train the same recipe on each for each seed, and
     compare held-out loss per source (ablation.md/.csv, loss_curves.png, heldout.png)."""
-    from dolmakit.model.ablate import ablate as run_ablation
-    from dolmakit.model.train import TrainConfig
+    from dolmakit.llama.ablate import ablate as run_ablation
+    from dolmakit.llama.train import TrainConfig
 
     configure_logging(quiet)
     steps = max(1, tokens // (batch_size * seq_len))

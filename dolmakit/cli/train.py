@@ -41,8 +41,8 @@ def train(mix_dir: str, preset: str, steps: int, seq_len: int, batch_size: int, 
           checkpoint_every: int, precision: str, compile_: bool, out_dir: str,
           vocab_size: int | None, resume: str | None, quiet: bool) -> None:  # fmt: skip
     """Train the LLaMA proxy model on a mix and report held-out loss per source."""
-    from dolmakit.model.train import TrainConfig
-    from dolmakit.model.train import train as run_training
+    from dolmakit.llama.train import TrainConfig
+    from dolmakit.llama.train import train as run_training
 
     configure_logging(quiet)
     config = TrainConfig(preset=preset, seq_len=seq_len, batch_size=batch_size, steps=steps,

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from dolmakit.core.document import Document, Span
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.steps import Tagger, register_step
-from dolmakit.models.fasttext import load_model, resolve_model, validate_model
+from dolmakit.fasttext_models.fasttext import load_model, resolve_model, validate_model
 
 PARAGRAPH_PREFIX = "paragraph_"
 _LABEL_PREFIX = "__label__"

@@ -18,8 +18,8 @@ from dolmakit.core.document import Document, Span, whole_document
 from dolmakit.core.errors import ConfigError, DolmakitError
 from dolmakit.core.histograms import register_histogram
 from dolmakit.core.steps import Tagger, register_step
-from dolmakit.models.cutoffs import CCNET_CUTOFFS, bucket_of
-from dolmakit.models.kenlm import LanguageModel, default_model_dir, local_model_dir
+from dolmakit.kenlm_models.cutoffs import CCNET_CUTOFFS, bucket_of
+from dolmakit.kenlm_models.kenlm import LanguageModel, default_model_dir, local_model_dir
 
 
 def cutoff_marks(config: dict) -> dict[str, list[tuple[str, float]]]:

@@ -2,7 +2,7 @@
 
 The CCNet/LLaMA quality score: the probability of the positive label (`hq`) under a model trained
 by `dolmakit classifier train`, stored as one whole-document span `quality_classifier_v1__hq`.
-The text goes through `dolmakit.models.quality.prepare_text`, the function the model was
+The text goes through `dolmakit.fasttext_models.quality.prepare_text`, the function the model was
 trained on, which also bounds the work per document (its first 1,000 tokens).
 
 A text that prepares to nothing (empty, whitespace) scores 0.0 rather than going untagged, so
@@ -26,8 +26,8 @@ from typing import Any
 from dolmakit.core.document import Document, Span
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.steps import Tagger, register_step
-from dolmakit.models.fasttext import is_file, load_model, validate_model
-from dolmakit.models.quality import (
+from dolmakit.fasttext_models.fasttext import is_file, load_model, validate_model
+from dolmakit.fasttext_models.quality import (
     LABEL_PREFIX,
     MODEL_FILE,
     QUANTIZED_FILE,

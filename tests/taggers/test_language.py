@@ -14,7 +14,7 @@ import pytest
 from dolmakit.core.document import Document
 from dolmakit.core.errors import ConfigError
 from dolmakit.engine.config import resolve
-from dolmakit.models.fasttext import resolve_model
+from dolmakit.fasttext_models.fasttext import resolve_model
 from dolmakit.taggers.language import LanguageId, LanguageIdConfig
 
 DOCS = {

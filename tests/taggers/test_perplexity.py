@@ -8,8 +8,8 @@ import pytest
 
 from dolmakit.core.document import Document
 from dolmakit.core.errors import ConfigError
-from dolmakit.models.cutoffs import CCNET_CUTOFFS
-from dolmakit.models.kenlm import LanguageModel, default_model_dir
+from dolmakit.kenlm_models.cutoffs import CCNET_CUTOFFS
+from dolmakit.kenlm_models.kenlm import LanguageModel, default_model_dir
 from dolmakit.taggers.perplexity import CCNetPerplexity, PerplexityConfig
 
 PROSE = (  # encyclopedic prose, written for this test

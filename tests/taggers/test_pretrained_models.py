@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from helpers import SCHEME
 
-from dolmakit.classifier.fit import train_model
 from dolmakit.core.document import Document
-from dolmakit.lm.binaries import find_kenlm_tool
-from dolmakit.lm.build import train_language_model
-from dolmakit.models.cutoffs import CCNET_CUTOFFS
-from dolmakit.models.kenlm import LanguageModel, local_model_dir
+from dolmakit.fasttext_training.fit import train_model
+from dolmakit.kenlm_models.cutoffs import CCNET_CUTOFFS
+from dolmakit.kenlm_models.kenlm import LanguageModel, local_model_dir
+from dolmakit.kenlm_training.binaries import find_kenlm_tool
+from dolmakit.kenlm_training.build import train_language_model
 from dolmakit.taggers.perplexity import CCNetPerplexity, PerplexityConfig
 from dolmakit.taggers.quality import QualityClassifier, QualityClassifierConfig
 
@@ -101,7 +101,7 @@ def dclm_style_models(tmp_path_factory) -> dict[str, Path]:
     lines = [f"__label__hq {good} {n}" for n in range(300)]
     lines += [f"__label__cc {bad} {n}" for n in range(300)]
     (folder / "train.txt").write_text("\n".join(lines) + "\n")
-    from dolmakit.classifier.fit import TrainParams
+    from dolmakit.fasttext_training.fit import TrainParams
 
     model = train_model(folder / "train.txt", TrainParams(epochs=5, min_count=1))
     model.save_model(str(folder / "dclm.bin"))

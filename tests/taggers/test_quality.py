@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dolmakit.classifier.fit import NEGATIVE, POSITIVE, Example, TrainParams, train
 from dolmakit.core.document import Document, Removed
 from dolmakit.core.errors import ConfigError
 from dolmakit.engine.config import resolve
+from dolmakit.fasttext_training.fit import NEGATIVE, POSITIVE, Example, TrainParams, train
 from dolmakit.filters.attribute_filter import AttributeFilter, FilterConfig
 from dolmakit.taggers.quality import QualityClassifier, QualityClassifierConfig, model_file
 

@@ -122,7 +122,7 @@ def test_cli_train(tmp_path):
 
 
 def test_loads_any_sentencepiece_model():
-    from dolmakit.models.kenlm import default_model_dir
+    from dolmakit.kenlm_models.kenlm import default_model_dir
 
     model = Tokenizer.load(default_model_dir() / "en.sp.model")  # CCNet's: unigram, NFKC, no bytes
     assert model.vocab_size == 8_000 and model.eos_id == 2

@@ -1,0 +1,2 @@
+"""KenLM at inference: loading a SentencePiece + KenLM model folder, scoring, its perplexity
+cutoffs."""
