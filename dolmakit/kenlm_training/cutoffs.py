@@ -10,8 +10,9 @@ statistics, so each model folder carries its own `cutoffs.json`:
 The sample is crawl text: CCNet took its percentiles over the documents of a crawl snapshot after
 dedup and language identification. WARC files in the sample are read as the pipeline reads them
 (dolmakit.kenlm_training.crawl: the warc reader's extraction, then lid.176 language
-identification), and only pages whose top language is the model's language (score 0.5 or more) are scored; Dolma JSONL and
-plain text files are taken as they are (run language identification on them first).
+identification), and only pages whose top language is the model's language (score 0.5 or
+more) are scored; Dolma JSONL and plain text files are taken as they are (run language
+identification on them first).
 """
 
 from __future__ import annotations

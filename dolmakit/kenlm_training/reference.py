@@ -1,8 +1,9 @@
 """An English perplexity model from public-domain text, for machines without Wikipedia text.
 
 The shipped default model is trained on Wikipedia, as CCNet's were
-(dolmakit.kenlm_training.wikipedia). This one is trained on the State of the Union addresses and the Brown corpus (dolmakit.io.corpora),
-both public domain or openly licensed and fetched with npm. A deterministic ~5% of their
+(dolmakit.kenlm_training.wikipedia). This one is trained on the State of the Union addresses
+and the Brown corpus (dolmakit.io.corpora), both public domain or openly licensed and fetched
+with npm. A deterministic ~5% of their
 documents is held out: its cutoffs are percentiles of the held-out documents' perplexities.
 
 Those cutoffs measure distance from clean, edited (if old-fashioned) prose, not thirds of a crawl
