@@ -79,6 +79,13 @@ def walkthrough_folder(root: Path) -> dict[str, str]:
 def test_the_blocks_are_found_and_set_up_is_left_out():
     commands = runnable_commands(README.read_text(encoding="utf-8"))
     assert [c.split("#")[0].split()[:3] for c in commands] == [
+        ["dolmakit", "--version"],
+        ["dolmakit", "steps"],
+        ["dolmakit", "steps", "language_filter"],
+        ["dolmakit", "steps", "c4_lines_v1"],
+        ["dolmakit", "run", "pipelines/commoncrawl.yaml"],
+        ["dolmakit", "inspect", "out/commoncrawl"],
+        ["dolmakit", "inspect", "out/commoncrawl"],
         ["dolmakit", "run", "pipelines/commoncrawl.yaml"],
         ["dolmakit", "mix", "mixes/sample.yaml"],
         ["for", "s", "in"],
@@ -108,7 +115,7 @@ def test_the_readme_commands_run_on_the_samples(tmp_path):
         printed.append(done.stdout.splitlines())
     print("\n".join(["README commands:", *timings]))
     assert [path for path in OUTPUTS if not (tmp_path / path).is_file()] == []
-    run, sample, _, tokenizer, llama, train, ablate = printed
+    run, sample, _, tokenizer, llama, train, ablate = printed[-7:]  # after "Looking at a run"
     # what README says of them
     assert run[0] == "in 35 = kept 2 + removed 33 + errors 0"
     assert "shards: out/mixes/sample/train/  held out: out/mixes/sample/heldout/" in sample
