@@ -240,6 +240,7 @@ class ApplyPassFn(PassFn):
         self.open(file)
         step = self.segment.before
         counters = self.counters[step.name]
+        started, line = time.monotonic(), -1
         for line, doc in enumerate(read_staged(path)):
             outcome = apply_labels(step, doc, labels.get(line, []))
             route(outcome, counters)
@@ -248,6 +249,9 @@ class ApplyPassFn(PassFn):
             else:
                 self.written.drop(outcome)
         yield from self.close()
+        LOG.info("pass %d (%s): file %d, %d documents, %d labels in %.1f s", self.index,
+                 step.name, file, line + 1, sum(map(len, labels.values())),
+                 time.monotonic() - started)  # fmt: skip
 
 
 def apply_labels(step: GlobalStep, doc: Document, labels: list[Any]) -> Any:

@@ -8,6 +8,8 @@ sampler `sample/<source>/{train,unsampled,heldout}_documents` and `train_copies`
 
 from __future__ import annotations
 
+import logging
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
@@ -27,6 +29,7 @@ from dolmakit.mix.read import SourceRules, source_records
 from dolmakit.mix.tokenizers import doc_tokens, load_tokenizer
 from dolmakit.tokens.shards import dtype_for
 
+LOG = logging.getLogger("dolmakit")
 WRITTEN = "mix"  # what the writers wrote, per source and split
 SAMPLED = "sample"  # what the sampler decided, per source
 
@@ -71,9 +74,13 @@ class ReadSourceFn(CountingDoFn):
 
     def process(self, element: tuple[str, InputFile]) -> Iterator[Any]:
         name, file = element
+        started, records = time.monotonic(), 0
         for item in source_records(name, file, self.rules[name], self.attributes[name]):
+            records += 1
             routed = route(item, self.counters[name])
             yield (name, item) if isinstance(item, Document) else routed  # tagged when not kept
+        LOG.info("source %s: file %d of %d, %s, %d records in %.1f s", name, file.index + 1,
+                 file.total, file.path, records, time.monotonic() - started)  # fmt: skip
 
 
 class TokenizeFn(beam.DoFn):

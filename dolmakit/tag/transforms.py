@@ -14,6 +14,8 @@ document leaves `dolmakit run` at the step that failed.
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
@@ -34,6 +36,8 @@ from dolmakit.io.file_writers import replace
 from dolmakit.io.readers import READ_STEP, ReadConfig
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.tag.config import ResolvedTag
+
+LOG = logging.getLogger("dolmakit")
 
 
 class TagFileFn(CountingDoFn):
@@ -73,8 +77,10 @@ class TagFileFn(CountingDoFn):
         temporary = {step.name: f"{self.staging}/tmp/{uuid.uuid4().hex}/{relative}"
                      for step in self.steps}  # fmt: skip
         streams = {name: FileSystems.create(temp) for name, temp in temporary.items()}
+        started, lines = time.monotonic(), 0
         try:
             for number, line, item in self.reader.read_lines(path, joined):
+                lines += 1
                 yield from self._line(number, line, item, relative, streams)
         finally:
             for stream in streams.values():
@@ -83,6 +89,8 @@ class TagFileFn(CountingDoFn):
             replace(temp, f"{self.staging}/{ATTRIBUTES}/{name}/{relative}")
         for place, maker in enumerate(self.keys):
             yield from (TaggedOutput(KEYS, (place, key)) for key in maker.flush())
+        LOG.info("file %d: %s, %d lines in %.1f s", self.file + 1, relative, lines,
+                 time.monotonic() - started)  # fmt: skip
 
     def _line(self, number: int | None, line: bytes, item: Any, relative: str,
               streams: dict[str, BinaryIO]) -> Iterator[Any]:  # fmt: skip
