@@ -103,9 +103,7 @@ def summarize(result: JobResult, job: RunJob) -> str:
         + ("" if totals["invariant_holds"] else "   <-- DOES NOT ADD UP"),
         f"{report['throughput']['records_per_s']:,} records/s, "
         f"{report['throughput']['input_mb_per_s']} MB/s in {report['wall_seconds']} s",
-        f"documents: {where}/documents/",
-        f"removed:   {where}/removed/",
-        f"errors:    {where}/errors/",
+        *(f"{name + ':':<10} {folder(where, name)}" for name in ("documents", "removed", "errors")),
         f"report:    {result.report_paths[0]}  {result.report_paths[1]}",
     ]
     if result.published:
@@ -113,6 +111,12 @@ def summarize(result: JobResult, job: RunJob) -> str:
         lines += [f"WARNING: {name}/ was not written by dolmakit and describes the previous "
                   "documents; left as it was" for name in stale]  # fmt: skip
     return "\n".join(lines + result.status_lines(job.root))
+
+
+def folder(root: str, name: str) -> str:
+    """`<root>/<name>/`, or `none` where the run wrote nothing there (removed/ and errors/ are
+    made at their first record)."""
+    return f"{root}/{name}/" if files_under(root, name) else "none"
 
 
 def unowned_attribute_folders(root: str) -> list[str]:

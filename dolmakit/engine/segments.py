@@ -250,7 +250,7 @@ class ApplyPassFn(PassFn):
                 self.written.drop(outcome)
         yield from self.close()
         LOG.info("pass %d (%s): file %d, %d documents, %d labels in %.1f s", self.index,
-                 step.name, file, line + 1, sum(map(len, labels.values())),
+                 step.name, file + 1, line + 1, sum(map(len, labels.values())),
                  time.monotonic() - started)  # fmt: skip
 
 
