@@ -26,7 +26,8 @@ class WriteFiles(Job):
     command = key = "run"
 
     def __init__(self, root: str, files: dict[str, str], reasons: list[str] = (),
-                 names: tuple[str, ...] = ("documents", "errors", "config.yaml")):  # fmt: skip
+                 names: tuple[str, ...] = ("documents", "attributes/stats", "errors",
+                                           "config.yaml")):  # fmt: skip
         self.root, self.files, self.reasons, self.names = root, files, list(reasons), names
         self.source = "job.yaml"
 
@@ -93,8 +94,8 @@ def test_a_rerun_replaces_only_what_dolmakit_wrote(root):
 
 
 @pytest.mark.parametrize("foreign", [
-    "documents/my.jsonl", "errors/notes.txt", "config.yaml", "report.json",
-    "_incomplete-mine/keep.txt",
+    "documents/my.jsonl", "attributes/stats/mine.jsonl", "errors/notes.txt", "config.yaml",
+    "report.json", "_incomplete-mine/keep.txt",
 ])  # fmt: skip
 def test_a_foreign_file_where_the_job_writes_stops_it_before_launch(root, foreign):
     folder, given = root
