@@ -26,10 +26,13 @@ METRIC = "ptransform_execution_time:total_msecs"
 
 
 def part(transform: str) -> str:
-    """`Step minhash_dedup/Components/Large star 3/Star` -> `minhash_dedup/Components`."""
+    """`Decide minhash_dedup/Components/Large star 3/Star` -> `minhash_dedup/Components`
+    (the engine's passes over files: `Read files`, `Apply minhash_dedup`, as they are); an
+    earlier commit's `Step minhash_dedup/...` the same way."""
     names = transform.split("/")
-    if names[0].startswith("Step "):
-        return "/".join([names[0].removeprefix("Step "), *names[1:2]])
+    for prefix in ("Decide ", "Step "):
+        if names[0].startswith(prefix):
+            return "/".join([names[0].removeprefix(prefix), *names[1:2]])
     return names[0]
 
 
