@@ -30,18 +30,21 @@ def cli() -> None:
 )
 @click.option("--output", help="Output prefix (local path, gs:// or s3://); same as output.path.")
 @click.option("--quiet", is_flag=True, help="Only print the summary.")
+@click.option("--fresh", is_flag=True, help="Start over: do not resume an unfinished run of the "
+              "same config and inputs under the output path.")  # fmt: skip
 @click.pass_context
 def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], output: str | None,
-        quiet: bool) -> None:  # fmt: skip
+        quiet: bool, fresh: bool) -> None:  # fmt: skip
     """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
     --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, in
-    one process unless run.workers says otherwise."""
+    one process unless run.workers says otherwise. The same command again after a run was
+    stopped goes on where it stopped (files already done are not read again)."""
     from dolmakit.core.config_files import text_override
     from dolmakit.engine.run import run_pipeline
 
     configure_logging(quiet)
     settings = list(overrides) + ([text_override("output.path", output)] if output else [])
-    summary = run_pipeline(pipeline_file, settings, list(ctx.args))
+    summary = run_pipeline(pipeline_file, settings, list(ctx.args), fresh)
     click.echo(summary.text)
     echo_warnings(summary.report)
     if not summary.ok:

@@ -30,6 +30,11 @@ class Counters:
     def inc(self, name: str, n: int = 1) -> None:
         self._tally[name] += n
 
+    def counts(self) -> dict[str, int]:
+        """What is tallied since the last flush, by full counter name."""
+        return {f"{self.prefix}/{name}" if self.prefix else name: n
+                for name, n in self._tally.items()}  # fmt: skip
+
     def flush(self) -> None:
         for name, n in self._tally.items():
             Metrics.counter(NAMESPACE, f"{self.prefix}/{name}" if self.prefix else name).inc(n)
@@ -47,6 +52,14 @@ class CountingDoFn(beam.DoFn):
     def step_tally(self, step_name: str) -> Counters:
         """The counters route() needs: `step/<name>/{in,kept,removed/..,error/..}`."""
         return self.tally(f"step/{step_name}")
+
+    def tallied(self) -> dict[str, int]:
+        """Every count since the bundle's last flush, by full counter name."""
+        found: dict[str, int] = defaultdict(int)
+        for counters in self.__dict__.get("_tallies", ()):
+            for name, n in counters.counts().items():
+                found[name] += n
+        return dict(found)
 
     def finish_bundle(self) -> None:
         for counters in self.__dict__.get("_tallies", ()):

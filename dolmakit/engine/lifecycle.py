@@ -24,12 +24,14 @@ from apache_beam.io.filesystems import FileSystems
 from dolmakit.core.errors import ConfigError, FatalError
 from dolmakit.engine.ownership import (
     LEDGER,
+    STAGING_MARK,
     Ledger,
     delete_files,
     files_under,
     foreign_files,
     open_staging,
     own_staging_folders,
+    read_mark,
     staging_path,
 )
 from dolmakit.report.build import write_report
@@ -68,6 +70,18 @@ class Job:
         """The names under `staging` to publish: by default the outputs the job wrote."""
         return [name for name in self.outputs() if files_under(staging, name)]
 
+    def fingerprint(self) -> str | None:
+        """What makes an unfinished staging folder this job's to resume (its resolved config
+        and inputs), or None for a job that always starts over."""
+        return None
+
+    def resume_state(self, mark: dict) -> None:
+        """Takes back what the staging folder's mark recorded of the job it resumes."""
+
+    def mark(self) -> dict:
+        """What the staging folder's mark records for a later resume (the job's fingerprint)."""
+        return {"fingerprint": self.fingerprint()}
+
     def supersedes(self, ledger: Ledger) -> list[str]:
         """Ledger keys of earlier jobs whose every file this job's publication removes."""
         return [self.key]
@@ -97,12 +111,19 @@ class JobResult:
         return lines
 
 
-def run_job(job: Job) -> JobResult:
-    staging = staging_path(job.root)
+def run_job(job: Job, fresh: bool = False) -> JobResult:
+    """The lifecycle; an unfinished staging folder of the same job (fingerprint) is resumed
+    unless `fresh`."""
+    staging = None if fresh else resumable(job)
+    if staging is None:
+        staging = staging_path(job.root)
+    else:
+        job.resume_state(read_mark(staging))
     job.prepare(staging)
     ledger = Ledger.read(job.root)
     refuse_foreign(job, ledger)
-    open_staging(staging, job.command)
+    if not FileSystems.exists(f"{staging}/{STAGING_MARK}"):
+        open_staging(staging, job.command, job.mark())
     try:
         report = job.execute(staging)
     except ConfigError:  # found only once the job ran (a mix's plan): nothing worth keeping
@@ -118,6 +139,25 @@ def run_job(job: Job) -> JobResult:
         return JobResult(report, False, staging, paths, reasons)
     publish(job, staging, ledger)
     return JobResult(report, True, job.root, write_report(report, _join(job.root, job.report_dir)))
+
+
+def resumable(job: Job) -> str | None:
+    """The newest unfinished staging folder of the same job (its mark's fingerprint), to go on
+    with; a folder of the same command with another fingerprint is left for publication to
+    remove, and the log says why the job starts over."""
+    fingerprint = job.fingerprint()
+    if fingerprint is None:
+        return None
+    folders = sorted(own_staging_folders(job.root, keep=""), reverse=True)
+    for folder in folders:
+        mark = read_mark(folder)
+        if mark.get("command") == job.command and mark.get("fingerprint") == fingerprint:
+            LOG.info("resuming the unfinished %s in %s/ (--fresh starts over)", job.command, folder)
+            return folder
+    if any(read_mark(folder).get("command") == job.command for folder in folders):
+        LOG.info("starting over: the config or the inputs changed since the unfinished %s "
+                 "under %s/", job.command, job.root)  # fmt: skip
+    return None
 
 
 def refuse_foreign(job: Job, ledger: Ledger) -> None:

@@ -111,10 +111,17 @@ def staging_path(root: str) -> str:
     return f"{root}/{INCOMPLETE}{stamp}-{uuid.uuid4().hex[:8]}"
 
 
-def open_staging(staging: str, command: str) -> None:
-    """Makes the staging folder with dolmakit's mark in it, before anything else."""
-    mark = {"command": command, "started": datetime.now(UTC).isoformat(timespec="seconds")}
+def open_staging(staging: str, command: str, more: dict | None = None) -> None:
+    """Makes the staging folder with dolmakit's mark in it, before anything else; `more` is
+    what a later resume needs (the job's fingerprint)."""
+    mark = {"command": command, "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            **(more or {})}  # fmt: skip
     write_atomically(f"{staging}/{STAGING_MARK}", json.dumps(mark))
+
+
+def read_mark(staging: str) -> dict:
+    with FileSystems.open(f"{staging}/{STAGING_MARK}") as stream:
+        return json.loads(stream.read().decode("utf-8"))
 
 
 def own_staging_folders(root: str, keep: str) -> list[str]:

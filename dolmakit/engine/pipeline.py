@@ -35,22 +35,26 @@ class Launch:
 
 
 def make_pipeline(
-    resolved: ResolvedPipeline, beam_args: list[str], output_root: str | None = None
+    resolved: ResolvedPipeline,
+    beam_args: list[str],
+    output_root: str | None = None,
+    added: str | None = None,
 ) -> Launch:
     """The launch of the resolved pipeline; its outputs go under output_root (a run's staging
-    folder) instead of output.path when given."""
+    folder) instead of output.path when given, its documents' `added` is `added` (now when
+    not given)."""
     config = resolved.config
-    files = expand_inputs(
-        config.input.paths,
-        config.input.listing,
-        config.input.listing_prefix,
-        config.input.format,
-        resolved.source_file,
-    )
+    files = list_inputs(resolved)
     pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
-    added = datetime.now(UTC).isoformat(timespec="seconds")
+    added = added or datetime.now(UTC).isoformat(timespec="seconds")
     build(pipeline, resolved, files, added, output_root or config.output.path)
     return Launch(pipeline, files, input_bytes(files), label)
+
+
+def list_inputs(resolved: ResolvedPipeline) -> list[InputFile]:
+    config = resolved.config.input
+    return expand_inputs(config.paths, config.listing, config.listing_prefix, config.format,
+                         resolved.source_file)  # fmt: skip
 
 
 def build(

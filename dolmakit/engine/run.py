@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from datetime import UTC, datetime
@@ -9,11 +11,12 @@ from datetime import UTC, datetime
 import yaml
 from apache_beam.options.pipeline_options import PipelineOptions, TestOptions
 
+from dolmakit.core.version import package_version
 from dolmakit.engine.config import ResolvedPipeline, load_pipeline
 from dolmakit.engine.launch import run_to_end
 from dolmakit.engine.lifecycle import Job, JobResult, records_add_up, run_job
 from dolmakit.engine.ownership import Ledger, files_under, staging_path
-from dolmakit.engine.pipeline import make_pipeline
+from dolmakit.engine.pipeline import list_inputs, make_pipeline
 from dolmakit.io.dolma import ATTRIBUTES
 from dolmakit.io.files import absolute
 from dolmakit.io.readers import READ_STEP
@@ -32,6 +35,20 @@ class RunJob(Job):
         self.resolved, self.pipeline_file, self.beam_args = resolved, pipeline_file, beam_args
         self.root = absolute(resolved.config.output.path.rstrip("/"))
         self.source = pipeline_file
+        self.added = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def fingerprint(self) -> str:
+        """The resolved config, the input files with their sizes and dolmakit's version: a
+        staging folder of another fingerprint is never resumed."""
+        files = [(file.path, file.size) for file in list_inputs(self.resolved)]
+        what = [self.resolved.to_data(), files, package_version(), self.beam_args]
+        return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+    def mark(self) -> dict:
+        return {**super().mark(), "added": self.added}
+
+    def resume_state(self, mark: dict) -> None:
+        self.added = mark["added"]  # the documents' `added` as the first launch wrote them
 
     def outputs(self) -> list[str]:
         steps = [f"{ATTRIBUTES}/{step.name}" for step in self.resolved.steps]
@@ -50,7 +67,8 @@ class RunJob(Job):
         return [key for key in ledger.jobs if key == self.key or key.startswith("tag:")]
 
     def prepare(self, staging: str) -> None:
-        self.launch = make_pipeline(self.resolved, self.beam_args, output_root=staging)
+        self.launch = make_pipeline(self.resolved, self.beam_args, output_root=staging,
+                                    added=self.added)  # fmt: skip
 
     def execute(self, staging: str) -> dict:
         launch = self.launch
@@ -78,10 +96,12 @@ class RunJob(Job):
         return records_add_up(report, self.resolved.config.run.max_error_fraction)
 
 
-def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str]) -> JobResult:
+def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str],
+                 fresh: bool = False) -> JobResult:  # fmt: skip
     """Runs the pipeline through the job lifecycle (engine/lifecycle.py): staged, judged,
-    published under output.path only when every record adds up; returns the outcome with its
-    summary in `text`."""
+    published under output.path only when every record adds up; an unfinished run of the same
+    config and inputs is resumed unless `fresh`. Returns the outcome with its summary in
+    `text`."""
     resolved = load_pipeline(pipeline_file, overrides)
     job = RunJob(resolved, pipeline_file, beam_args)
     if PipelineOptions(beam_args).view_as(TestOptions).dry_run:
@@ -89,7 +109,7 @@ def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str])
         job.launch.pipeline.run()  # builds the job graph (Dataflow's dry run), runs nothing
         text = f"dry run: job graph for {job.launch.runner_label} built, nothing ran"
         return JobResult({}, True, job.root, ("", ""), text=text)
-    result = run_job(job)
+    result = run_job(job, fresh)
     result.text = summarize(result, job)
     return result
 

@@ -13,13 +13,17 @@ files after it, so in = kept + removed + errors holds step by step.
 
 from __future__ import annotations
 
+import json
 import logging
+import pickle
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from apache_beam import pvalue
+from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.hashing import in_fraction
@@ -29,7 +33,7 @@ from dolmakit.core.routing import CountingDoFn, route
 from dolmakit.core.steps import GlobalStep, Step
 from dolmakit.engine.staged import StagedWriter, read_staged
 from dolmakit.engine.transforms import StepChain, name_file_as_given, step_stats
-from dolmakit.io.file_writers import DOCUMENT_WRITERS, JsonLinesFile
+from dolmakit.io.file_writers import DOCUMENT_WRITERS, JsonLinesFile, replace
 from dolmakit.io.inputs import InputFile
 from dolmakit.io.readers import READ_STEP, ReadConfig, Reader
 
@@ -38,7 +42,9 @@ if TYPE_CHECKING:  # the config module registers every reader and step: not on a
 
 LOG = logging.getLogger("dolmakit")
 KEYS = "keys"  # the tagged output of a pass: the next global step's keys
-SEGMENTS, TEMPORARY = "_segments", "_tmp"  # under the staging folder, never published
+# under the staging folder, never published: the passes' staged files, files being written,
+# completion records
+SEGMENTS, TEMPORARY, DONE = "_segments", "_tmp", "_done"
 
 
 @dataclass
@@ -79,6 +85,10 @@ class Outputs:
 
     def staged(self, segment: int, file: int) -> str:
         return f"{self.root}/{SEGMENTS}/{segment}/part-{file:05d}.staged"
+
+    def done(self, segment: int, file: int) -> str:
+        """The prefix of the file's completion record in this pass (`.json`, and `.keys`)."""
+        return f"{self.root}/{DONE}/{segment}/part-{file:05d}"
 
     @property
     def temporary(self) -> str:
@@ -147,19 +157,39 @@ class PassFn(CountingDoFn):
         self.after_steps = [counter_name("text_chars", "after steps", 2**b // 2)
                             for b in range(64)]  # fmt: skip
 
+        self.replayed = self.tally("")
+
     def finish_bundle(self) -> None:
+        self.drain_stats()
+        super().finish_bundle()
+
+    def drain_stats(self) -> None:
         for key, n in self.chain.drain_stats():
             self.stats.inc(key, n)
         for step in filter(None, (self.segment.before, self.segment.after)):
             for key, n in step_stats(step):
                 self.stats.inc(key, n)
-        super().finish_bundle()
+
+    def done_before(self, file: int) -> Iterator[Any] | None:
+        """What an earlier try of this run did for the file, when it finished it (a resumed
+        run): its counts and keys again, and its main output; None when it is to be done."""
+        record = read_record(self.outputs.done(self.index, file))
+        if record is None:
+            return None
+        for name, n in record["counters"].items():
+            self.replayed.inc(name, n)
+        LOG.info("pass %d: file %d done before this run, its outputs kept", self.index, file + 1)
+        keys = read_keys(self.outputs.done(self.index, file)) if record["keys"] else []
+        return iter([*(pvalue.TaggedOutput(KEYS, key) for key in keys), tuple(record["main"])])
 
     def open(self, file: int) -> None:
         self.file = file
         self.written = FileOutputs(self.outputs, self.index, file)
         after = self.segment.after
         self.keys = after.key_maker() if after is not None else None
+        self.emitted: list[Any] = []
+        self.drain_stats()  # the counts before this file, so its own are told apart
+        self.counted_before = self.tallied()
 
     def through_steps(self, doc: Document) -> Iterator[Any]:
         """The segment's steps on the document; kept: written, its keys out."""
@@ -172,17 +202,27 @@ class PassFn(CountingDoFn):
         if self.written.last:
             self.stats.inc(self.after_steps[len(doc.text).bit_length()])
         if self.keys is not None:
-            node = node_key(doc, self.file, line)
-            yield from (pvalue.TaggedOutput(KEYS, key) for key in self.keys.add(doc, node))
+            yield from self.send(self.keys.add(doc, node_key(doc, self.file, line)))
+
+    def send(self, keys: Iterable[Any]) -> Iterator[Any]:
+        for key in keys:
+            self.emitted.append(key)
+            yield pvalue.TaggedOutput(KEYS, key)
 
     def close(self) -> Iterator[Any]:
+        """Closes the file's outputs, then records that the file is done (its counts, keys and
+        main output), so that a resumed run does not do it again."""
         if self.keys is not None:
-            yield from (pvalue.TaggedOutput(KEYS, key) for key in self.keys.flush())
+            yield from self.send(self.keys.flush())
         folders = self.written.close()
-        if self.written.last:
-            yield self.file, folders
-        else:
-            yield self.file, self.outputs.staged(self.index, self.file)
+        staged = self.outputs.staged(self.index, self.file)
+        main = (self.file, folders if self.written.last else staged)
+        self.drain_stats()
+        after = self.tallied()
+        counts = {name: n - self.counted_before.get(name, 0) for name, n in after.items()}
+        write_record(self.outputs.done(self.index, self.file),
+                     {name: n for name, n in counts.items() if n}, self.emitted, main)  # fmt: skip
+        yield main
 
 
 class ReadPassFn(PassFn):
@@ -205,6 +245,9 @@ class ReadPassFn(PassFn):
                              for b in range(64)]  # fmt: skip
 
     def process(self, element: InputFile) -> Iterator[Any]:
+        if (done := self.done_before(element.index)) is not None:
+            yield from done
+            return
         self.open(element.index)
         reader = self.readers[element.format](self.config, self.source, self.added)
         started, records = time.monotonic(), 0
@@ -219,10 +262,10 @@ class ReadPassFn(PassFn):
             item.metadata["input_shard"] = element.index  # for dedup scopes over input shards
             self.stats.inc(self.before_steps[len(item.text).bit_length()])
             yield from self.through_steps(item)
-        yield from self.close()
         for name, n in reader.stats.items():
             self.read_stats.inc(name, n)
         self.read_stats.inc("files")
+        yield from self.close()
         position = f"file {element.index + 1} of {element.total}"
         LOG.info("%s: %s, %d records in %.1f s", position, element.path, records,
                  time.monotonic() - started)  # fmt: skip
@@ -233,6 +276,9 @@ class ApplyPassFn(PassFn):
 
     def process(self, joined: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[Any]:
         file, groups = joined
+        if (done := self.done_before(file)) is not None:
+            yield from done
+            return
         (path,) = groups["staged"]  # the pipeline's STAGED side
         labels: dict[int, list[Any]] = {}
         for line, label in groups["labels"]:
@@ -252,6 +298,34 @@ class ApplyPassFn(PassFn):
         LOG.info("pass %d (%s): file %d, %d documents, %d labels in %.1f s", self.index,
                  step.name, file + 1, line + 1, sum(map(len, labels.values())),
                  time.monotonic() - started)  # fmt: skip
+
+
+def write_record(prefix: str, counts: dict[str, int], keys: list[Any], main: tuple) -> None:
+    """A file's completion record: its keys (pickled), then `.json` with its counts and main
+    output, written last (each whole, then renamed), so a record never outlives its outputs."""
+    if keys:
+        write_bytes(f"{prefix}.keys", pickle.dumps(keys, protocol=5))
+    record = {"counters": counts, "keys": bool(keys), "main": list(main)}
+    write_bytes(f"{prefix}.json", json.dumps(record).encode("utf-8"))
+
+
+def read_record(prefix: str) -> dict | None:
+    if not FileSystems.exists(f"{prefix}.json"):
+        return None
+    with FileSystems.open(f"{prefix}.json") as stream:
+        return json.loads(stream.read().decode("utf-8"))
+
+
+def read_keys(prefix: str) -> list[Any]:
+    with FileSystems.open(f"{prefix}.keys") as stream:
+        return pickle.loads(stream.read())
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+    with FileSystems.create(temporary) as stream:
+        stream.write(data)
+    replace(temporary, path)
 
 
 def apply_labels(step: GlobalStep, doc: Document, labels: list[Any]) -> Any:

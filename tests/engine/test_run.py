@@ -343,3 +343,73 @@ def test_a_killed_run_leaves_nothing_that_looks_finished(tmp_path):
     assert [name for name in names_under(out) if not name.startswith("_incomplete-")] == []
     assert run_pipeline(str(pipeline), [], []).ok
     assert not [name for name in names_under(out) if name.startswith("_incomplete-")]
+
+
+def resumable_pipeline(tmp_path: Path) -> Path:
+    """12 input files of 3,000 documents (every tenth a copy of another), text_stats_v1, then
+    exact_dedup: two passes over the files."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for part in range(12):
+        rows = [{"id": f"{part}-{i}", "text": f"words of document {part}-{i % 2700} " * 40}
+                for i in range(3000)]  # fmt: skip
+        (folder / f"part-{part:02d}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(yaml.safe_dump({
+        "name": "resume", "input": {"paths": [str(folder / "*.jsonl")]},
+        "output": {"path": str(tmp_path / "out")},
+        "steps": [{"type": "text_stats_v1"}, {"type": "exact_dedup"}],
+    }))  # fmt: skip
+    return pipeline
+
+
+def outputs_without_added(out: Path) -> dict[str, list[dict]]:
+    return {name: without_added(read_jsonl_dir(out / name)) for name in ("documents", "removed")}
+
+
+def test_a_killed_run_resumes_where_it_stopped_and_publishes_the_same(tmp_path):
+    """SIGKILL to the whole process group once 7 of 12 files are done in the first pass; the
+    same command again reads only the others and publishes what an uninterrupted run does."""
+    pipeline = resumable_pipeline(tmp_path)
+    command = [sys.executable, "-m", "dolmakit", "run", str(pipeline)]
+    launched = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)  # fmt: skip
+    out, deadline = tmp_path / "out", time.monotonic() + 300
+    while len(list(out.glob("_incomplete-*/_done/0/*.json"))) < 7 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(launched.pid, signal.SIGKILL)
+    launched.wait()
+    assert not (out / "report.json").exists()
+    done_before = len(list(out.glob("_incomplete-*/_done/0/*.json")))
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "resuming the unfinished run in" in again.stderr
+    assert again.stderr.count("done before this run") >= done_before >= 7
+    assert again.stderr.count("records in") == 12 - done_before  # the others were read again
+    fresh = run_pipeline(str(pipeline), [f"output.path={tmp_path / 'fresh'}"], [])
+    report = json.loads((out / "report.json").read_text())
+    assert report["totals"] == fresh.report["totals"]
+    assert report["totals"]["removed"] == 12 * 300  # the copies, as exact duplicates
+    assert outputs_without_added(out) == outputs_without_added(tmp_path / "fresh")
+
+
+def test_fresh_starts_over_and_a_changed_config_does_too(tmp_path):
+    """An unfinished staging folder whose completion record would spoil the counts if it were
+    taken: --fresh passes it over, and so does a run of another config (another fingerprint);
+    both publish correct counts and remove it."""
+    from dolmakit.engine.config import load_pipeline
+    from dolmakit.engine.run import RunJob
+
+    lines = [json.dumps({"id": str(i), "text": f"document number {i}"}) for i in range(10)]
+    pipeline = jsonl_pipeline(tmp_path, lines)
+    staging = tmp_path / "out" / "_incomplete-20260101T000000-0000abcd"
+    for name, overrides in (("fresh", []), ("changed", ["run.max_error_fraction=0.5"])):
+        fingerprint = RunJob(load_pipeline(str(pipeline), []), str(pipeline), []).fingerprint()
+        (staging / "_done" / "0").mkdir(parents=True)
+        (staging / "_dolmakit_staging.json").write_text(json.dumps(
+            {"command": "run", "fingerprint": fingerprint, "added": "x"}))  # fmt: skip
+        (staging / "_done" / "0" / "part-00000.json").write_text(json.dumps(
+            {"counters": {"step/read/in": 999}, "keys": False, "main": [0, []]}))  # fmt: skip
+        result = run_pipeline(str(pipeline), overrides, [], fresh=name == "fresh")
+        assert result.ok and result.report["totals"]["in"] == 10, name
+        assert not staging.exists()
