@@ -81,11 +81,14 @@ def build(
     )
     for index, segment in enumerate(segments[1:], 1):
         step = segment.before
-        labels = (
-            passed[KEYS]
-            | f"Decide {step.name}" >> step.decide()
-            | f"{step.name} labels by file" >> beam.Map(by_file)
-        )
+        if outputs.all_done(index, len(files)):  # a resumed run: the pass replays its records
+            labels = pipeline | f"No labels for {step.name}: its pass is done" >> beam.Create([])
+        else:
+            labels = (
+                passed[KEYS]
+                | f"Decide {step.name}" >> step.decide()
+                | f"{step.name} labels by file" >> beam.Map(by_file)
+            )
         passed = (
             {STAGED: passed[STAGED], LABELS: labels}
             | f"Join {step.name} labels to files" >> beam.CoGroupByKey()

@@ -90,6 +90,12 @@ class Outputs:
         """The prefix of the file's completion record in this pass (`.json`, and `.keys`)."""
         return f"{self.root}/{DONE}/{segment}/part-{file:05d}"
 
+    def all_done(self, segment: int, files: int) -> bool:
+        """Whether every file of the pass has its completion record (a resumed run), so the
+        global step before it need not decide again."""
+        pattern = f"{self.root}/{DONE}/{segment}/part-*.json"
+        return len(FileSystems.match([pattern])[0].metadata_list) == files
+
     @property
     def temporary(self) -> str:
         return f"{self.root}/{TEMPORARY}"

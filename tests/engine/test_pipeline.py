@@ -72,3 +72,18 @@ def test_the_read_pass_unpickles_without_the_other_readers_and_steps(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=REPO, check=True)  # fmt: skip
     assert done.stdout.split() == ["WarcReader", "[]"]
+
+
+def test_a_resumed_run_skips_the_decision_of_a_pass_whose_files_are_all_done(tmp_path):
+    """The sample is one file: with its record in pass 2 (after line_dedup), line dedup does
+    not decide again; exact and MinHash dedup, whose passes are not done, do."""
+    record = tmp_path / "_done" / "2" / "part-00000.json"
+    record.parent.mkdir(parents=True)
+    record.write_text('{"counters": {}, "keys": false, "main": [0, "x"]}')
+    overrides = [f"input.paths=[{SAMPLE_WARC}]", f"output.path={tmp_path}"]
+    resolved = load_pipeline(REPO / "pipelines" / "commoncrawl.yaml", overrides)
+    graph = make_pipeline(resolved, [], output_root=str(tmp_path)).pipeline.to_runner_api()
+    names = {t.unique_name.split("/")[0] for t in graph.components.transforms.values()}
+    assert "No labels for line_dedup: its pass is done" in names
+    assert {"Decide exact_dedup", "Decide minhash_dedup"} <= names
+    assert "Decide line_dedup" not in names
