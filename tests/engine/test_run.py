@@ -303,10 +303,11 @@ def test_a_run_that_fails_publishes_nothing_under_the_final_names(tmp_path):
     assert not summary.ok
     (staging,) = (tmp_path / "out").iterdir()
     assert staging.name.startswith("_incomplete-")
-    # removed/ is made at the first removed document (none here); _tmp holds files being written
+    # removed/ is made at the first removed document (none here); _tmp holds files being
+    # written, _done the completion records a resumed run would go by
     assert names_under(staging) == [
-        "_dolmakit_staging.json", "_tmp", "config.yaml", "documents", "errors", "report.html",
-        "report.json",
+        "_dolmakit_staging.json", "_done", "_tmp", "config.yaml", "documents", "errors",
+        "report.html", "report.json",
     ]  # fmt: skip
     assert summary.text.endswith(
         "FAILED: error fraction 0.5000 is above run.max_error_fraction 0.1\n"
