@@ -39,15 +39,17 @@ def make_pipeline(
     beam_args: list[str],
     output_root: str | None = None,
     added: str | None = None,
+    resumed: bool = False,
 ) -> Launch:
     """The launch of the resolved pipeline; its outputs go under output_root (a run's staging
     folder) instead of output.path when given, its documents' `added` is `added` (now when
-    not given)."""
+    not given); `resumed`: the staging folder is an unfinished run's, whose finished passes are
+    not decided again."""
     config = resolved.config
     files = list_inputs(resolved)
     pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
     added = added or datetime.now(UTC).isoformat(timespec="seconds")
-    build(pipeline, resolved, files, added, output_root or config.output.path)
+    build(pipeline, resolved, files, added, output_root or config.output.path, resumed)
     return Launch(pipeline, files, input_bytes(files), label)
 
 
@@ -63,6 +65,7 @@ def build(
     files: list[InputFile],
     added: str,
     root: str,
+    resumed: bool = False,
 ) -> None:
     """The passes over the files (dolmakit.engine.segments), one per segment: the first reads
     the inputs, each later one a global step's labels with the staged files they belong to."""
@@ -81,7 +84,7 @@ def build(
     )
     for index, segment in enumerate(segments[1:], 1):
         step = segment.before
-        if outputs.all_done(index, len(files)):  # a resumed run: the pass replays its records
+        if resumed and outputs.all_done(index, len(files)):  # the pass replays its records
             labels = pipeline | f"No labels for {step.name}: its pass is done" >> beam.Create([])
         else:
             labels = (

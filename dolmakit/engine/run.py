@@ -36,6 +36,7 @@ class RunJob(Job):
         self.root = absolute(resolved.config.output.path.rstrip("/"))
         self.source = pipeline_file
         self.added = datetime.now(UTC).isoformat(timespec="seconds")
+        self.resumed = False
 
     def fingerprint(self) -> str:
         """The resolved config, the input files with their sizes and dolmakit's version: a
@@ -49,6 +50,7 @@ class RunJob(Job):
 
     def resume_state(self, mark: dict) -> None:
         self.added = mark["added"]  # the documents' `added` as the first launch wrote them
+        self.resumed = True
 
     def outputs(self) -> list[str]:
         steps = [f"{ATTRIBUTES}/{step.name}" for step in self.resolved.steps]
@@ -68,7 +70,7 @@ class RunJob(Job):
 
     def prepare(self, staging: str) -> None:
         self.launch = make_pipeline(self.resolved, self.beam_args, output_root=staging,
-                                    added=self.added)  # fmt: skip
+                                    added=self.added, resumed=self.resumed)  # fmt: skip
 
     def execute(self, staging: str) -> dict:
         launch = self.launch

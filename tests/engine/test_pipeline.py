@@ -82,7 +82,8 @@ def test_a_resumed_run_skips_the_decision_of_a_pass_whose_files_are_all_done(tmp
     record.write_text('{"counters": {}, "keys": false, "main": [0, "x"]}')
     overrides = [f"input.paths=[{SAMPLE_WARC}]", f"output.path={tmp_path}"]
     resolved = load_pipeline(REPO / "pipelines" / "commoncrawl.yaml", overrides)
-    graph = make_pipeline(resolved, [], output_root=str(tmp_path)).pipeline.to_runner_api()
+    launch = make_pipeline(resolved, [], output_root=str(tmp_path), resumed=True)
+    graph = launch.pipeline.to_runner_api()
     names = {t.unique_name.split("/")[0] for t in graph.components.transforms.values()}
     assert "No labels for line_dedup: its pass is done" in names
     assert {"Decide exact_dedup", "Decide minhash_dedup"} <= names
