@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,8 +92,8 @@ class FolderFileSystem(LocalFileSystem):
         return super().rename(list(map(self.local, sources)), destinations)
 
     def delete(self, paths):
+        """Like an object store's: a name that is only a prefix of objects (a "folder") deletes
+        nothing, as GCS does for a path without a trailing slash."""
         for path in map(self.local, paths):
-            if os.path.isdir(path):
-                shutil.rmtree(path)
-            else:
+            if not os.path.isdir(path):
                 os.remove(path)

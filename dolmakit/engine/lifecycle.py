@@ -27,6 +27,7 @@ from dolmakit.engine.ownership import (
     STAGING_MARK,
     Ledger,
     delete_files,
+    delete_folder,
     files_under,
     foreign_files,
     open_staging,
@@ -127,7 +128,7 @@ def run_job(job: Job, fresh: bool = False) -> JobResult:
     try:
         report = job.execute(staging)
     except ConfigError:  # found only once the job ran (a mix's plan): nothing worth keeping
-        FileSystems.delete([staging])
+        delete_folder(staging)
         raise
     except FatalError as error:
         raise FatalError(f"{error}; nothing published, this run's files: {staging}/") from error
@@ -191,8 +192,8 @@ def publish(job: Job, staging: str, ledger: Ledger) -> None:
     written = [path for name in names for path in files_under(root, name)]
     ledger.record(job.key, [*written, *job.report_files()])
     ledger.write()
-    stale = [*own_staging_folders(root, keep=staging), staging]
-    FileSystems.delete([folder for folder in stale if FileSystems.exists(folder)])
+    for folder in [*own_staging_folders(root, keep=staging), staging]:
+        delete_folder(folder)
     LOG.info("published %d files under %s (replaced %d)", len(written), root, len(replaced))
 
 

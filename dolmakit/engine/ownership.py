@@ -143,6 +143,18 @@ def delete_files(root: str, files: Iterable[str]) -> None:
         _remove_empty_folders(folder, root)
 
 
+def delete_folder(path: str) -> None:
+    """A local folder whole; on an object store every object under the prefix (it has no
+    folders: deleting the prefix's own name deletes nothing there)."""
+    if "://" not in path:
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
+        return
+    files = [meta.path for meta in FileSystems.match([f"{path}/**"])[0].metadata_list]
+    if files:
+        FileSystems.delete(files)
+
+
 def _is_folder(path: str) -> bool:
     return "://" not in path and os.path.isdir(path)
 

@@ -21,6 +21,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.engine.launch import new_pipeline, run_to_end
+from dolmakit.engine.ownership import delete_folder
 from dolmakit.io.inputs import InputFile
 from dolmakit.mix.config import MixConfig
 from dolmakit.mix.plan import TRAIN, MixPlan, SourceCounts, shard_groups
@@ -56,7 +57,7 @@ def count_sources(
             row = json.loads(line)
             name, buckets = row.pop("source"), row.pop("buckets")
             counts[name] = SourceCounts(**row, buckets={int(k): v for k, v in buckets.items()})
-    FileSystems.delete([f"{work}/_work"])
+    delete_folder(f"{work}/_work")
     return counts, counters_of(result), label
 
 
