@@ -73,7 +73,7 @@ def build(
     check_read_options(files, config.read)
     segments = plan_segments(resolved.steps)
     # absolute: workers write from other folders
-    outputs = Outputs.of(absolute(root.rstrip("/")), config.output, len(segments))
+    outputs = Outputs.of(absolute(root.rstrip("/")), config.output, len(segments), resumed)
     readers = {fmt: READERS.get(fmt) for fmt in sorted({file.format for file in files})}
     first = ReadPassFn(outputs, segments[0], config.read, config.input.source, added, readers)
     passed = (

@@ -77,11 +77,12 @@ class Outputs:
     compression: str = "gzip"
     removed: str = "all"
     removed_sample_rate: float = 0.01
+    resumed: bool = False  # an unfinished run's staging folder: files may be done already
 
     @classmethod
-    def of(cls, root: str, config: OutputConfig, passes: int) -> Outputs:
+    def of(cls, root: str, config: OutputConfig, passes: int, resumed: bool = False) -> Outputs:
         return cls(root, passes, config.format, config.compression, config.removed,
-                   config.removed_sample_rate)  # fmt: skip
+                   config.removed_sample_rate, resumed)  # fmt: skip
 
     def staged(self, segment: int, file: int) -> str:
         return f"{self.root}/{SEGMENTS}/{segment}/part-{file:05d}.staged"
@@ -162,7 +163,6 @@ class PassFn(CountingDoFn):
         self.stats = self.tally("")
         self.after_steps = [counter_name("text_chars", "after steps", 2**b // 2)
                             for b in range(64)]  # fmt: skip
-
         self.replayed = self.tally("")
 
     def finish_bundle(self) -> None:
@@ -179,6 +179,8 @@ class PassFn(CountingDoFn):
     def done_before(self, file: int) -> Iterator[Any] | None:
         """What an earlier try of this run did for the file, when it finished it (a resumed
         run): its counts and keys again, and its main output; None when it is to be done."""
+        if not self.outputs.resumed:  # a new run: no record to look for
+            return None
         record = read_record(self.outputs.done(self.index, file))
         if record is None:
             return None
@@ -201,9 +203,10 @@ class PassFn(CountingDoFn):
         """The segment's steps on the document; kept: written, its keys out."""
         for step, outcome in self.chain.run(doc):
             route(outcome, self.counters[step.name])
-            if outcome is not doc:
+            if not isinstance(outcome, Document):
                 self.written.drop(outcome)
                 return
+            doc = outcome
         line = self.written.keep(doc)
         if self.written.last:
             self.stats.inc(self.after_steps[len(doc.text).bit_length()])

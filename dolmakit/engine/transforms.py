@@ -25,13 +25,15 @@ class StepChain:
             step.setup()
 
     def run(self, doc: Document) -> Iterator[tuple[Step, Any]]:
-        """(step, its outcome: the document, a Removed or an ErrorRecord) for every step the
-        document reached."""
+        """(step, its outcome: a document, a Removed or an ErrorRecord) for every step the
+        document reached; a step may return another document in its place, which the next
+        step gets."""
         for step in self.steps:
             outcome = run_step(step, doc)
             yield step, outcome
-            if outcome is not doc:
+            if not isinstance(outcome, Document):
                 return
+            doc = outcome
 
     def drain_stats(self) -> Iterator[tuple[str, int]]:
         """The steps' own statistics since the last drain, named for the report."""

@@ -61,3 +61,20 @@ def test_step_stats_drain_under_the_steps_name_and_histograms_under_theirs():
         "hist/test_lengths/all/1", "hist/test_lengths/all/2",
     ]  # fmt: skip
     assert dict(chain.drain_stats()) == {}
+
+
+class Upper(Step):
+    """Returns a new document in place of the one it gets."""
+
+    type_name = "upper_test"
+
+    def process(self, doc: Document) -> Document:
+        return Document(id=doc.id, text=doc.text.upper(), source=doc.source)
+
+
+def test_a_document_a_step_returns_in_place_of_its_own_goes_on_to_the_next_step():
+    chain = StepChain([Upper("upper", None), CountLetters("letters", None)])
+    outcomes_seen = list(chain.run(Document(id="a", text="ab", source="t")))
+    assert [step.name for step, _ in outcomes_seen] == ["upper", "letters"]
+    assert outcomes_seen[-1][1].text == "AB"
+    assert dict(chain.drain_stats())["letters/first/A"] == 1
