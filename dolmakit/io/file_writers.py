@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.document import Document
@@ -34,13 +35,14 @@ _PARQUET_ROWS = 2_000  # rows buffered per row group
 
 
 class TemporaryFile:
-    """A file written under a temporary name and renamed to `path` when closed."""
+    """A file written under a temporary name and renamed to `path` when closed; compressed as
+    `compression` says, or as `path`'s name says (the temporary name has no suffix)."""
 
     def __init__(self, path: str, temporary_folder: str, compression: str | None = None):
         self.path, self.temporary = path, f"{temporary_folder}/{uuid.uuid4().hex}"
-        kind = SUFFIXES[compression][1] if compression else None
-        self.stream: BinaryIO = (FileSystems.create(self.temporary, compression_type=kind)
-                                 if kind else FileSystems.create(self.temporary))  # fmt: skip
+        kind = (SUFFIXES[compression][1] if compression
+                else CompressionTypes.detect_compression_type(path))  # fmt: skip
+        self.stream: BinaryIO = FileSystems.create(self.temporary, compression_type=kind)
 
     def close(self) -> None:
         self.stream.close()

@@ -32,7 +32,7 @@ from dolmakit.engine.segments import KEYS
 from dolmakit.engine.transforms import StepChain, step_stats
 from dolmakit.io.dolma import ATTRIBUTES, DOCUMENTS, DolmaReader, attribute_files, attributes_line
 from dolmakit.io.dolma import encode as encode_line
-from dolmakit.io.file_writers import replace
+from dolmakit.io.file_writers import TemporaryFile, replace
 from dolmakit.io.readers import READ_STEP, ReadConfig
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.tag.config import ResolvedTag
@@ -162,8 +162,8 @@ class GlobalTagsFn(CountingDoFn):
         labels: list[dict[int, list[Any]]] = [{} for _ in self.global_steps]
         for place, line, label in groups["labels"]:
             labels[place].setdefault(line, []).append(label)
-        files = [_TemporaryAttributes(self.staging, step.name, relative)
-                 for step in self.global_steps]  # fmt: skip
+        files = [TemporaryFile(f"{self.staging}/{ATTRIBUTES}/{step.name}/{relative}",
+                               f"{self.staging}/tmp") for step in self.global_steps]  # fmt: skip
         path = f"{self.root}/{DOCUMENTS}/{relative}"
         for number, line, item in self.reader.read_lines(path, {}):
             if number is not None:
@@ -173,7 +173,7 @@ class GlobalTagsFn(CountingDoFn):
         return iter(())
 
     def _line(self, number: int, line: bytes, item: Any, labels: list[dict[int, list[Any]]],
-              files: list[_TemporaryAttributes]) -> None:  # fmt: skip
+              files: list[TemporaryFile]) -> None:  # fmt: skip
         if item is None:  # a blank line stays blank
             for file in files:
                 file.stream.write(b"\n")
@@ -189,17 +189,6 @@ class GlobalTagsFn(CountingDoFn):
             attributes = step.tag(item, found.get(number, [])) or {}
             named = {f"{step.name}__{key}": spans for key, spans in attributes.items()}
             file.stream.write(encode_line(attributes_line(item.id, item.source, named)))
-
-
-class _TemporaryAttributes:
-    def __init__(self, staging: str, name: str, relative: str):
-        self.temporary = f"{staging}/tmp/{uuid.uuid4().hex}/{relative}"
-        self.target = f"{staging}/{ATTRIBUTES}/{name}/{relative}"
-        self.stream = FileSystems.create(self.temporary)
-
-    def close(self) -> None:
-        self.stream.close()
-        replace(self.temporary, self.target)
 
 
 class TagFiles(beam.PTransform):
