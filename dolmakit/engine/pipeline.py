@@ -40,13 +40,14 @@ def make_pipeline(
     output_root: str | None = None,
     added: str | None = None,
     resumed: bool = False,
+    files: list[InputFile] | None = None,
 ) -> Launch:
     """The launch of the resolved pipeline; its outputs go under output_root (a run's staging
     folder) instead of output.path when given, its documents' `added` is `added` (now when
     not given); `resumed`: the staging folder is an unfinished run's, whose finished passes are
-    not decided again."""
+    not decided again; `files`: the inputs when the caller listed them already."""
     config = resolved.config
-    files = list_inputs(resolved)
+    files = list_inputs(resolved) if files is None else files
     pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
     added = added or datetime.now(UTC).isoformat(timespec="seconds")
     build(pipeline, resolved, files, added, output_root or config.output.path, resumed)

@@ -19,6 +19,7 @@ from dolmakit.engine.ownership import Ledger, files_under, staging_path
 from dolmakit.engine.pipeline import list_inputs, make_pipeline
 from dolmakit.io.dolma import ATTRIBUTES
 from dolmakit.io.files import absolute
+from dolmakit.io.inputs import InputFile
 from dolmakit.io.readers import READ_STEP
 from dolmakit.report.build import build_report, counters_of, write_atomically
 
@@ -37,13 +38,20 @@ class RunJob(Job):
         self.source = pipeline_file
         self.added = datetime.now(UTC).isoformat(timespec="seconds")
         self.resumed = False
+        self.files: list[InputFile] | None = None
 
     def fingerprint(self) -> str:
         """The resolved config, the input files with their sizes and dolmakit's version: a
         staging folder of another fingerprint is never resumed."""
-        files = [(file.path, file.size) for file in list_inputs(self.resolved)]
+        files = [(file.path, file.size) for file in self.inputs()]
         what = [self.resolved.to_data(), files, package_version(), self.beam_args]
         return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+    def inputs(self) -> list[InputFile]:
+        """The input files, listed once (a listing of gs:// or s3:// is a request)."""
+        if self.files is None:
+            self.files = list_inputs(self.resolved)
+        return self.files
 
     def mark(self) -> dict:
         return {**super().mark(), "added": self.added}
@@ -70,7 +78,8 @@ class RunJob(Job):
 
     def prepare(self, staging: str) -> None:
         self.launch = make_pipeline(self.resolved, self.beam_args, output_root=staging,
-                                    added=self.added, resumed=self.resumed)  # fmt: skip
+                                    added=self.added, resumed=self.resumed,
+                                    files=self.inputs())  # fmt: skip
 
     def execute(self, staging: str) -> dict:
         launch = self.launch
