@@ -161,11 +161,23 @@ class ParquetDocuments:
 DOCUMENT_WRITERS = {"jsonl": JsonlDocuments, "dolma": DolmaDocuments, "parquet": ParquetDocuments}
 
 
+def make_folder(folder: str) -> None:
+    """Makes a local folder, which another worker may make at the same moment: Beam's
+    mkdirs fails on a folder that exists, and two bundles of one pass close into one folder."""
+    if FileSystems.exists(folder):
+        return
+    try:
+        FileSystems.mkdirs(folder)
+    except OSError:
+        if not FileSystems.exists(folder):
+            raise
+
+
 def replace(source: str, destination: str) -> None:
     """Renames a closed file to its name, replacing what an earlier try of the bundle left."""
     folder = destination.rsplit("/", 1)[0]
-    if "://" not in folder and not FileSystems.exists(folder):
-        FileSystems.mkdirs(folder)
+    if "://" not in folder:
+        make_folder(folder)
     if FileSystems.exists(destination):
         FileSystems.delete([destination])
     FileSystems.rename([source], [destination])
