@@ -15,7 +15,7 @@ import os
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MIB = 1 << 20
@@ -30,6 +30,9 @@ class Measured:
     processes: int  # most processes seen in the tree at once
     log: Path
     cpu_seconds: float = 0.0  # user + system CPU of the command and the descendants it waited for
+    # largest PSS of each process by role: "command" (the command itself), "python" (its Python
+    # descendants, e.g. Beam's SDK workers: the largest of them) or a program's own name
+    peak_by_role_mib: dict[str, float] = field(default_factory=dict)
 
 
 def run_measured(
@@ -58,6 +61,7 @@ def run_measured(
         poller.most_processes,
         log,
         usage.ru_utime + usage.ru_stime,
+        poller.peak_by_role(),
     )
 
 
@@ -66,21 +70,38 @@ class _TreePoller(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.interval = root, interval
         self.peak, self.most_processes = 0, 0
+        self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (role, largest PSS)
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
-            pids = _tree(self.root)
-            self.peak = max(self.peak, sum(map(_pss_bytes, pids)))
+            pids = process_tree(self.root)
+            sizes = {pid: _pss_bytes(pid) for pid in pids}
+            self.peak = max(self.peak, sum(sizes.values()))
             self.most_processes = max(self.most_processes, len(pids))
+            for pid, size in sizes.items():
+                role, seen = self.peaks.get(pid) or (self._role(pid), 0)
+                self.peaks[pid] = (role, max(seen, size))
             self._done.wait(self.interval)
+
+    def _role(self, pid: int) -> str:
+        if pid == self.root:
+            return "command"
+        name = _name(pid)
+        return "python" if name.startswith("python") else name
+
+    def peak_by_role(self) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for role, size in self.peaks.values():
+            found[role] = max(found.get(role, 0.0), size / MIB)
+        return found
 
     def stop(self) -> None:
         self._done.set()
         self.join()
 
 
-def _tree(root: int) -> list[int]:
+def process_tree(root: int) -> list[int]:
     """root and its living descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
@@ -102,6 +123,13 @@ def _parent(pid: int) -> int | None:
     except OSError:  # gone meanwhile
         return None
     return int(stat.rsplit(")", 1)[1].split()[1])  # the command name may hold spaces
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "?"
 
 
 def _pss_bytes(pid: int) -> int:

@@ -1,0 +1,192 @@
+"""Every core: dolmakit's pipelines with 1 and 2 workers on Beam's two local runners.
+
+    .venv/bin/python -m benchmarks.engine.cores                  # about 12 minutes on 2 cores
+    .venv/bin/python -m benchmarks.engine.cores --cases distinct --runners local-1,local-2
+
+Cases (real pages; the repeated case too, since repeats flatter caches keyed on text):
+  - distinct: pipelines/commoncrawl.yaml (the shipped job) on every shared real capture once
+    (../shared/data/web/web-pages.warc.gz and warc/*.warc.gz, fresh record ids, 8 files);
+  - fineweb: benchmarks/pipeline/end_to_end.yaml (FineWeb's chain: extract, lid, Gopher, C4,
+    FineWeb, PII) on the same files;
+  - x5: pipelines/commoncrawl.yaml on the same pages five times over, fresh ids (the issue's
+    case: 0.68x with the engine of the time);
+  - minhash: a pipeline of only minhash_dedup on benchmarks/engine/zero_loss.py's unique
+    documents (--minhash-docs, 8 JSONL files).
+Runners: local-N is Beam's FnApiRunner with N workers (N = 1: everything in the launching
+process; N > 1: N SDK worker processes, the launching process being the runner that routes every
+element between stages); prism is Beam's Prism (a Go job service) with the SDK harness in the
+launching process (LOOPBACK). Prism 2.77 starts one SDK worker per environment whatever the
+options say (sdks/go/pkg/beam/runners/prism/internal/execute.go, RunPipeline: one
+j.MakeWorker per environment), and a Python SDK harness runs its bundles on threads of one
+process, so Prism cannot give Python work more than one core; an external worker pool
+(--environment_type=EXTERNAL) would be asked for that one worker too.
+
+Printed per case and runner: wall, CPU (the whole process tree), the peak PSS of the launching
+process (the runner) and of the largest other process (an SDK worker; prism: the Go binary), the
+documents kept and removed and whether they are byte-identical to local-1's (scripts/digest.py).
+Then, from local-2's run, each stage's CPU in the runner process and in the workers per record
+in (benchmarks/engine/stage_probe.py): a stage with N workers takes at least
+max(workers' CPU / N, runner CPU), so the runner saturates at N = workers' CPU / runner CPU.
+That figure is measured on 2 cores and extrapolated to 16 and 64 (an estimate: it assumes the
+runner's cost per element stays the same and the machine has the memory for N workers).
+Goal (issue 27): distinct and x5 with local-2 at most 0.65x the wall of local-1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import REPO
+from benchmarks.common.corpus import ensure_corpus
+from benchmarks.common.procs import run_measured
+from benchmarks.engine.zero_loss import write_corpus
+from benchmarks.pipeline.end_to_end import corpus_sources
+
+WORKDIR = REPO / ".bench" / "cores"
+GOAL = 0.65
+COMMONCRAWL, FINEWEB = "pipelines/commoncrawl.yaml", "benchmarks/pipeline/end_to_end.yaml"
+
+
+def pipeline_of(case: str) -> str | None:
+    """distinct, fineweb, x<K> (the pages K times over) or minhash (None: written per run)."""
+    return {"fineweb": FINEWEB, "minhash": None}.get(case, COMMONCRAWL)
+
+
+def distinct_mb() -> float:
+    """One pass over the shared captures: their compressed size."""
+    return round(sum(path.stat().st_size for path in corpus_sources()) / 1e6, 1)
+
+
+def inputs(case: str, minhash_docs: int, files: int) -> str:
+    if case == "minhash":
+        folder = WORKDIR / "minhash"
+        write_corpus(minhash_docs, folder)
+        return f"{folder}/docs-{minhash_docs}-*.jsonl.gz"
+    mb = distinct_mb() * (int(case[1:]) if case.startswith("x") else 1)
+    folder = WORKDIR / f"corpus-{mb:g}mb-{files}"
+    ensure_corpus(corpus_sources(), folder, mb, files=files, seed=0)
+    return f"{folder}/*.warc.gz"
+
+
+def pipeline(case: str, out: Path) -> str:
+    if pipeline_of(case):
+        return str(REPO / pipeline_of(case))
+    path = out.parent / f"{case}.yaml"
+    path.write_text(json.dumps({"name": "minhash-only", "steps": [{"type": "minhash_dedup"}],
+                                "output": {"path": str(out)}}))  # fmt: skip
+    return str(path)
+
+
+def measure(case: str, runner: str, paths: str) -> dict:
+    name, _, count = runner.partition("-")
+    out = WORKDIR / f"out-{case}-{runner}"
+    shutil.rmtree(out, ignore_errors=True)
+    probe = WORKDIR / f"probe-{case}-{runner}.json"
+    command = [sys.executable, "-m", "benchmarks.engine.stage_probe", str(probe), "run",
+               pipeline(case, out), "--set", f"input.paths=[{paths}]", "--set",
+               f"output.path={out}", "--set", f"run.runner={name}", "--set",
+               f"run.workers={count or 1}", "--quiet"]  # fmt: skip
+    measured = run_measured(command, WORKDIR / f"{out.name}.log", cwd=REPO)
+    if measured.returncode != 0:
+        raise SystemExit(f"{case} {runner}: exit {measured.returncode}, see {measured.log}")
+    digest = subprocess.run([sys.executable, "scripts/digest.py", str(out)], cwd=REPO,
+                            check=True, capture_output=True, text=True).stdout.split(" ", 1)  # fmt: skip
+    totals = json.loads((out / "report.json").read_text())["totals"]
+    return {"measured": measured, "probe": json.loads(probe.read_text()), "totals": totals,
+            "digest": digest[0], "counts": json.loads(digest[1])}  # fmt: skip
+
+
+def stage_group(stage: str) -> str:
+    """A fused FnApiRunner stage by the dolmakit transform that does its work."""
+    labels = re.findall(r"ref_AppliedPTransform_([A-Za-z0-9_-]+?)_\d+", stage)
+    for pattern, name in ((r"ReadPassFn", "read pass"), (r"Apply-(\w+?)-ParDo-ApplyPassFn", r"\1 pass"),
+                          (r"Decide-(\w+?)-", r"\1 keys"), (r"List-files", "list files")):  # fmt: skip
+        for label in labels:
+            if found := re.search(pattern, label):
+                return found.expand(name)
+    return "other"
+
+
+def per_stage(probe: dict) -> dict[str, list[float]]:
+    groups: dict[str, list[float]] = {}
+    for row in probe["stages"]:
+        group = groups.setdefault(stage_group(row["stage"]), [0.0, 0.0, 0.0])
+        for index, key in enumerate(("wall", "runner_cpu", "workers_cpu")):
+            group[index] += row[key]
+    return groups
+
+
+def print_case(case: str, results: dict[str, dict]) -> None:
+    first = next(iter(results.values()))
+    records = first["totals"]["in"]
+    print(f"\n{case}: {pipeline_of(case) or 'minhash_dedup only'}, {records:,} records in")
+    print(f"  {'runner':<8} {'wall s':>7} {'x local-1':>9} {'CPU s':>7} {'runner MiB':>10} "
+          f"{'worker MiB':>10} {'tree MiB':>8}  {'kept':>6} {'removed':>7}  same as local-1")  # fmt: skip
+    base = results.get("local-1", first)
+    for runner, got in results.items():
+        m = got["measured"]
+        other = max((v for k, v in m.peak_by_role_mib.items() if k != "command"), default=0.0)
+        ratio = m.seconds / base["measured"].seconds
+        print(f"  {runner:<8} {m.seconds:7.1f} {ratio:9.2f} {m.cpu_seconds:7.1f} "
+              f"{m.peak_by_role_mib.get('command', 0):10.0f} {other:10.0f} {m.peak_tree_mib:8.0f}  "
+              f"{got['counts']['documents']:6,} {got['counts']['removed']:7,}  "
+              f"{'yes' if got['digest'] == base['digest'] else 'NO'}")  # fmt: skip
+    if "local-2" in results:
+        print_stages(results["local-2"], records)
+
+
+def print_stages(got: dict, records: int) -> None:
+    print(f"  local-2 by stage, per record in: {'wall ms':>8} {'runner CPU ms':>13} "
+          f"{'workers CPU ms':>14} {'saturates at N':>14}")  # fmt: skip
+    total_runner = total_workers = 0.0
+    for group, (wall, runner, workers) in per_stage(got["probe"]).items():
+        total_runner, total_workers = total_runner + runner, total_workers + workers
+        print(f"    {group:<28} {wall / records * 1e3:8.3f} {runner / records * 1e3:13.3f} "
+              f"{workers / records * 1e3:14.3f} {saturation(runner, workers):>14}")  # fmt: skip
+    n = total_workers / total_runner if total_runner else float("inf")
+    print(f"    {'all stages':<28} {'':8} {total_runner / records * 1e3:13.3f} "
+          f"{total_workers / records * 1e3:14.3f} {saturation(total_runner, total_workers):>14}")  # fmt: skip
+    for cores in (16, 64):
+        bound = "the workers" if cores <= n else "the runner process"
+        speed = min(cores, n)
+        print(f"    extrapolated to {cores} cores: bound by {bound}, about {speed:.0f}x one "
+              "worker's throughput")
+    totals = got["probe"]["totals"]
+    print(f"    whole run: runner process {totals['runner_cpu']:.1f} CPU s, workers "
+          f"{totals['workers_cpu']:.1f} CPU s")
+
+
+def saturation(runner: float, workers: float) -> str:
+    return f"{workers / runner:.0f}" if runner > 0.005 else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", default="distinct,fineweb,x5,minhash")
+    parser.add_argument("--runners", default="local-1,local-2,prism")
+    parser.add_argument("--minhash-docs", type=int, default=50_000)
+    parser.add_argument("--files", type=int, default=8, help="WARC files of the page corpora")
+    args = parser.parse_args()
+    if not corpus_sources():
+        print("skipped: no shared real captures (../shared/data or $DOLMAKIT_SHARED_DATA)")
+        return
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"peer: local-1, the same pipeline in one process (the default before); goal local-2 "
+          f"<= {GOAL}x its wall on distinct and x5")  # fmt: skip
+    for case in args.cases.split(","):
+        paths = inputs(case, args.minhash_docs, args.files)
+        results = {runner: measure(case, runner, paths) for runner in args.runners.split(",")}
+        print_case(case, results)
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
