@@ -34,3 +34,14 @@ def configure(quiet: bool) -> None:
     relay = logging.getLogger(_RELAY)
     relay.setLevel(level)
     relay.addFilter(WorkerLogFilter())
+
+
+def duration(seconds: float) -> str:
+    """A progress line's time left: `45s`, `3m10s`, `2h05m` (seconds stop mattering past an
+    hour)."""
+    whole = max(round(seconds), 0)
+    minutes, secs = divmod(whole, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"

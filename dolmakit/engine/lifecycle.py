@@ -3,7 +3,8 @@
 1. Before launch: every name the job would write under its output path holds only files an
    earlier dolmakit job recorded (engine/ownership.py); anything else stops the job with a
    ConfigError listing the paths (exit 2), and nothing is deleted.
-2. The job runs to its end into a new staging folder, `<root>/_incomplete-<time>-<id>/`.
+2. The job runs to its end into a new staging folder, `<root>/_incomplete-<time>-<id>/`, while
+   a line says how far it is (engine/watcher.py).
 3. Its report is judged: every record accounted for, errors within run.max_error_fraction (each
    job says how it counts). A job that fails the judgement, or whose run fails, publishes
    nothing: its files and report stay in the staging folder, the previous outputs as they were
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from apache_beam.io.filesystems import FileSystems
 
@@ -35,7 +37,11 @@ from dolmakit.engine.ownership import (
     read_mark,
     staging_path,
 )
+from dolmakit.engine.watcher import watching
 from dolmakit.report.build import write_report
+
+if TYPE_CHECKING:
+    from dolmakit.engine.progress import Snapshot
 
 LOG = logging.getLogger("dolmakit")
 REPORT_FILES = ("report.json", "report.html")
@@ -66,6 +72,11 @@ class Job:
     def judge(self, report: dict, staging: str) -> list[str]:
         """Why the job's outputs must not be published; none when they add up."""
         raise NotImplementedError
+
+    def progress(self, staging: str) -> Snapshot | None:
+        """What the job has finished so far, counted from what it wrote under `staging`; asked
+        by a thread while execute() runs (engine/watcher.py). None: the job shows no progress."""
+        return None
 
     def staged_outputs(self, staging: str) -> list[str]:
         """The names under `staging` to publish: by default the outputs the job wrote."""
@@ -126,7 +137,8 @@ def run_job(job: Job, fresh: bool = False) -> JobResult:
     if not FileSystems.exists(f"{staging}/{STAGING_MARK}"):
         open_staging(staging, job.command, job.mark())
     try:
-        report = job.execute(staging)
+        with watching(lambda: job.progress(staging), remote="://" in staging):
+            report = job.execute(staging)
     except ConfigError:  # found only once the job ran (a mix's plan): nothing worth keeping
         delete_folder(staging)
         raise

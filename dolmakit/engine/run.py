@@ -17,6 +17,8 @@ from dolmakit.engine.launch import run_to_end
 from dolmakit.engine.lifecycle import Job, JobResult, records_add_up, run_job
 from dolmakit.engine.ownership import Ledger, files_under, staging_path
 from dolmakit.engine.pipeline import list_inputs, make_pipeline
+from dolmakit.engine.progress import DoneRecords, Snapshot, snapshot
+from dolmakit.engine.segments import plan_segments
 from dolmakit.io.dolma import ATTRIBUTES
 from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile
@@ -39,6 +41,7 @@ class RunJob(Job):
         self.added = datetime.now(UTC).isoformat(timespec="seconds")
         self.resumed = False
         self.files: list[InputFile] | None = None
+        self.done = DoneRecords()
 
     def fingerprint(self) -> str:
         """The resolved config, the input files with their sizes and dolmakit's version: a
@@ -105,6 +108,29 @@ class RunJob(Job):
 
     def judge(self, report: dict, staging: str) -> list[str]:
         return records_add_up(report, self.resolved.config.run.max_error_fraction)
+
+    def progress(self, staging: str) -> Snapshot:
+        """Each pass's files done, from their completion records: the records a pass went over
+        (its first step's `in`) and those it sent on (its last step's `kept`)."""
+        passes, sizes = pass_counters(self.resolved.steps), [f.size for f in self.inputs()]
+        done = []
+        for (index, part), record in self.done.look(staging, len(passes), len(sizes)).items():
+            _, counted, kept = passes[index]
+            counters = record["counters"]  # only counts that are not 0
+            done.append((index, int(part.removeprefix("part-")), counters.get(counted, 0),
+                         counters.get(kept, 0)))  # fmt: skip
+        return snapshot(done, len(passes), sizes, [name for name, _, _ in passes])
+
+
+def pass_counters(steps: list) -> list[tuple[str, str, str]]:
+    """Each pass's name (the global step it applies, `read` for the first) and the counters of
+    the records it goes over and of those it keeps."""
+    passes = []
+    for segment in plan_segments(steps):
+        first = segment.before.name if segment.before else READ_STEP
+        last = segment.steps[-1].name if segment.steps else first
+        passes.append((first, f"step/{first}/in", f"step/{last}/kept"))
+    return passes
 
 
 def run_pipeline(pipeline_file: str, overrides: list[str], beam_args: list[str],

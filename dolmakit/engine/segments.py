@@ -186,7 +186,8 @@ class PassFn(CountingDoFn):
             return None
         for name, n in record["counters"].items():
             self.replayed.inc(name, n)
-        LOG.info("pass %d: file %d done before this run, its outputs kept", self.index, file + 1)
+        LOG.info("pass %d: file %d done before this run, its outputs kept", self.index + 1,
+                 file + 1)  # fmt: skip
         keys = read_keys(self.outputs.done(self.index, file)) if record["keys"] else []
         return iter([*(pvalue.TaggedOutput(KEYS, key) for key in keys), tuple(record["main"])])
 
@@ -304,7 +305,7 @@ class ApplyPassFn(PassFn):
             else:
                 self.written.drop(outcome)
         yield from self.close()
-        LOG.info("pass %d (%s): file %d, %d documents, %d labels in %.1f s", self.index,
+        LOG.info("pass %d (%s): file %d, %d documents, %d labels in %.1f s", self.index + 1,
                  step.name, file + 1, line + 1, sum(map(len, labels.values())),
                  time.monotonic() - started)  # fmt: skip
 

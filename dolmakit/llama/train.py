@@ -40,6 +40,7 @@ import numpy as np
 import torch
 
 from dolmakit.core.errors import ConfigError
+from dolmakit.core.logs import duration
 from dolmakit.llama.model import PRESETS, ModelConfig, Transformer
 from dolmakit.tokens.dataset import MemMapDataset
 from dolmakit.tokens.shards import MANIFEST, read_manifest
@@ -200,6 +201,7 @@ def train(mix_dir: str | Path, config: TrainConfig, resume: str | None = None) -
     result = {"step": step, "train_loss": None, "eval": {}, "skipped_heldout": skipped}
     with _stop_on_signals() as stops, _metrics_log(out) as metrics:
         tokens, clock = 0, time.monotonic()
+        began = (step, clock)  # this launch's pace: a resumed run's earlier steps do not count
         while step < config.steps:
             lr = lr_at(step, config)
             indices = rng.integers(0, len(train_set), config.batch_size)
@@ -212,7 +214,8 @@ def train(mix_dir: str | Path, config: TrainConfig, resume: str | None = None) -
             if step % config.log_every == 0 or last:
                 rate = tokens / max(time.monotonic() - clock, 1e-9)
                 _write(metrics, step=step, loss=loss, lr=lr, tokens_per_s=rate)
-                _progress(step, config.steps, loss, lr, rate)
+                left = time_left(step, config.steps, began, time.monotonic())
+                _progress(progress_line(step, config.steps, loss, lr, rate, left))
                 tokens, clock = 0, time.monotonic()
             if heldout and (step % config.eval_every == 0 or last):
                 result["eval"] = evaluate(runner, heldout, config, device, autocast)
@@ -248,7 +251,7 @@ def _metrics_log(out: Path) -> Iterator:
         try:
             yield stream
         finally:
-            if sys.stderr.isatty():  # end the progress line
+            if sys.stderr.isatty() and LOG.isEnabledFor(logging.INFO):  # end the progress line
                 sys.stderr.write("\n")
 
 
@@ -318,10 +321,25 @@ def _write(stream, **record) -> None:
     stream.flush()
 
 
-def _progress(step: int, steps: int, loss: float, lr: float, rate: float) -> None:
-    line = f"step {step}/{steps}  loss {loss:.4f}  lr {lr:.2e}  {rate:,.0f} tok/s"
+def time_left(step: int, steps: int, began: tuple[int, float], now: float) -> float:
+    """Seconds to the last step at the pace of this launch's steps so far."""
+    first, clock = began
+    return (steps - step) * (now - clock) / max(step - first, 1)
+
+
+def progress_line(step: int, steps: int, loss: float, lr: float, rate: float,
+                  left: float) -> str:  # fmt: skip
+    return (f"step {step}/{steps}  loss {loss:.4f}  lr {lr:.2e}  {rate:,.0f} tok/s  "
+            f"ETA {duration(left)}")  # fmt: skip
+
+
+def _progress(line: str) -> None:
+    """Redrawn in place on a terminal (erased to its end: a shorter line leaves nothing of the
+    last), a log line otherwise; nothing under --quiet."""
+    if not LOG.isEnabledFor(logging.INFO):
+        return
     if sys.stderr.isatty():
-        sys.stderr.write(f"\r{line}")
+        sys.stderr.write(f"\r{line}\x1b[K")
         sys.stderr.flush()
     else:
         LOG.info(line)

@@ -16,6 +16,7 @@ import yaml
 
 from dolmakit.engine.launch import input_bytes
 from dolmakit.engine.lifecycle import Job, JobResult, run_job
+from dolmakit.engine.progress import DoneRecords, Snapshot, records_of, snapshot
 from dolmakit.io.files import absolute
 from dolmakit.mix.accounting import accounting_rows, discrepancies
 from dolmakit.mix.config import ResolvedMix, load_mix
@@ -37,6 +38,7 @@ class MixJob(Job):
         self.mix, self.beam_args = mix, beam_args
         # absolute: the workers that write shards and counts may run in other folders
         self.root, self.source = absolute(mix.config.output.rstrip("/")), mix.source_file
+        self.done = DoneRecords()
 
     def outputs(self) -> list[str]:
         return ["train", "heldout", "errors", "mix.yaml"]
@@ -68,6 +70,15 @@ class MixJob(Job):
 
     def judge(self, report: dict, staging: str) -> list[str]:
         return discrepancies(report["accounting"], self.mix.config.run.max_error_fraction)
+
+    def progress(self, staging: str) -> Snapshot:
+        """The files read by the count pass, then by the sample pass (whose shards are written
+        after its last file is read: the line reaches its end a little early)."""
+        found = [self.files[spec.name] for spec in self.mix.config.sources]
+        offsets = [sum(map(len, found[:place])) for place in range(len(found))]
+        sizes = [file.size for files in found for file in files]
+        done = records_of(self.done.look(staging, 2, len(sizes)), offsets)
+        return snapshot(done, 2, sizes, ["count", "sample"])
 
 
 def _write_manifests(root: str, counts: dict[str, SourceCounts]) -> None:

@@ -44,7 +44,7 @@ def count_sources(
     path = f"{work}/_work/counts.jsonl"
     (
         pipeline
-        | "Read" >> ReadMixSources(config, files)
+        | "Read" >> ReadMixSources(config, files, done=(work, 0))
         | "Measure" >> beam.Map(measure, config.seed, config.held_out_fraction)
         | "Count per source" >> beam.CombinePerKey(CountTokensFn())
         | "As JSON" >> beam.MapTuple(lambda name, c: json.dumps({"source": name, **asdict(c)}))
@@ -79,7 +79,7 @@ def write_mix(
     writer = WriteGroupFn(root, tokenizer.vocab_size, tokenizer.eos_id, config.max_tokens_per_shard)
     (
         pipeline
-        | "Read" >> ReadMixSources(config, files, errors_to=f"{root}/errors/part")
+        | "Read" >> ReadMixSources(config, files, f"{root}/errors/part", done=(root, 1))
         | "Sample" >> beam.ParDo(SampleFn(plan, config.seed, config.held_out_fraction, groups))
         | "Group by shard" >> beam.GroupByKey()
         | "Sort and write" >> beam.ParDo(writer)

@@ -20,6 +20,7 @@ import numpy as np
 
 from dolmakit.core.document import Document
 from dolmakit.core.routing import ERRORS, KEPT, REMOVED, CountingDoFn, route
+from dolmakit.engine.progress import record_done
 from dolmakit.io.inputs import InputFile
 from dolmakit.io.writers import WriteJsonLines
 from dolmakit.mix import plan as planning
@@ -37,12 +38,14 @@ SAMPLED = "sample"  # what the sampler decided, per source
 class ReadMixSources(beam.PTransform):
     """(source name, file) pairs -> (source name, doc id, token ids) of the documents that pass
     the source's include/exclude rules; records the readers could not read go to `errors_to`
-    (a JSON lines prefix) with their cause, when given. Removed documents are counted only."""
+    (a JSON lines prefix) with their cause, when given. Removed documents are counted only.
+    Each file read leaves a completion record (engine/progress.py) in `done`: (the staging
+    folder, the pass), when given."""
 
     def __init__(self, config: MixConfig, files: dict[str, list[InputFile]],
-                 errors_to: str | None = None):  # fmt: skip
+                 errors_to: str | None = None, done: tuple[str, int] | None = None):  # fmt: skip
         super().__init__()
-        self.config, self.files, self.errors_to = config, files, errors_to
+        self.config, self.files, self.errors_to, self.done = config, files, errors_to, done
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         pairs = [(name, f) for name, found in self.files.items() for f in found]
@@ -51,7 +54,7 @@ class ReadMixSources(beam.PTransform):
             | "List files" >> beam.Create(pairs)
             | "Spread files" >> beam.Reshuffle()
             | "Read and apply rules"
-            >> beam.ParDo(ReadSourceFn(self.config.sources)).with_outputs(
+            >> beam.ParDo(ReadSourceFn(self.config.sources, self.done)).with_outputs(
                 ERRORS, REMOVED, main=KEPT
             )
         )
@@ -64,13 +67,14 @@ class ReadSourceFn(CountingDoFn):
     """Reads one file of a source and routes its records as a run's reader does, each source
     counted as a step of its own name: `step/<source>/{in,kept,removed/<rule>,error/<kind>}`."""
 
-    def __init__(self, sources: list[SourceSpec]):
-        self.sources = sources
+    def __init__(self, sources: list[SourceSpec], done: tuple[str, int] | None = None):
+        self.sources, self.done = sources, done
 
     def setup(self) -> None:
         self.rules = {spec.name: SourceRules.of(spec) for spec in self.sources}
         self.attributes = {spec.name: spec.attributes for spec in self.sources}
         self.counters = {spec.name: self.step_tally(spec.name) for spec in self.sources}
+        self.places = {spec.name: place for place, spec in enumerate(self.sources)}
 
     def process(self, element: tuple[str, InputFile]) -> Iterator[Any]:
         name, file = element
@@ -79,6 +83,8 @@ class ReadSourceFn(CountingDoFn):
             records += 1
             routed = route(item, self.counters[name])
             yield (name, item) if isinstance(item, Document) else routed  # tagged when not kept
+        if self.done is not None:
+            record_done(*self.done, f"part-{self.places[name]}-{file.index:05d}", records)
         LOG.info("source %s: file %d of %d, %s, %d records in %.1f s", name, file.index + 1,
                  file.total, file.path, records, time.monotonic() - started)  # fmt: skip
 

@@ -41,7 +41,11 @@ class ResolvedTag:
     source_file: str
     root: str  # the dataset's root, absolute when local
     files: list[str]  # documents files, relative to <root>/documents/
-    input_bytes: int
+    sizes: list[int]  # their bytes, in the same order
+
+    @property
+    def input_bytes(self) -> int:
+        return sum(self.sizes)
 
     @property
     def taggers(self) -> list[Step]:
@@ -75,11 +79,11 @@ def load_tag(path: str, overrides: list[str] = ()) -> ResolvedTag:
         raise ConfigError("a tag run needs at least one tagger", source=source, key="steps")
     root = absolute(config.dataset.rstrip("/"))
     _check_joined(config.attributes, [step.name for step in steps], root, source)
-    files, size = documents_files(root)
+    files, sizes = documents_files(root)
     if not files:
         raise ConfigError(f"no documents files (.jsonl, .jsonl.gz, ...) under {root}/{DOCUMENTS}/",
                           source=source, key="dataset")  # fmt: skip
-    return ResolvedTag(config, steps, source, root, files, size)
+    return ResolvedTag(config, steps, source, root, files, sizes)
 
 
 def _check_tagger(step: Step, index: int, source: str) -> None:
@@ -111,15 +115,14 @@ def _check_joined(joined: list[str], written: list[str], root: str, source: str)
                               key=key)  # fmt: skip
 
 
-def documents_files(root: str) -> tuple[list[str], int]:
+def documents_files(root: str) -> tuple[list[str], list[int]]:
     """The JSON lines files under <root>/documents/ (any depth, `_` and `.` names left out),
-    relative to it and sorted, and their bytes together."""
+    relative to it and sorted, and their bytes."""
     base = f"{root}/{DOCUMENTS}/"
-    found, size = [], 0
+    found = {}
     for metadata in FileSystems.match([f"{base}**"])[0].metadata_list:
         relative = metadata.path[len(base) :]
         hidden = any(part.startswith(("_", ".")) for part in relative.split("/"))
         if not hidden and relative.endswith(JsonlReader.suffixes):
-            found.append(relative)
-            size += metadata.size_in_bytes
-    return sorted(found), size
+            found[relative] = metadata.size_in_bytes
+    return sorted(found), [found[name] for name in sorted(found)]

@@ -17,6 +17,7 @@ import yaml
 from dolmakit.engine.launch import new_pipeline, run_to_end
 from dolmakit.engine.lifecycle import Job, JobResult, records_add_up, run_job
 from dolmakit.engine.ownership import files_under
+from dolmakit.engine.progress import DoneRecords, Snapshot, records_of, snapshot
 from dolmakit.io.dolma import ATTRIBUTES
 from dolmakit.io.readers import READ_STEP
 from dolmakit.report.build import build_report, counters_of, write_atomically
@@ -33,6 +34,7 @@ class TagJob(Job):
         self.tag, self.tag_file, self.beam_args = tag, tag_file, beam_args
         self.key = f"tag:{tag.config.name}"
         self.root, self.report_dir, self.source = tag.root, tag.report_dir, tag_file
+        self.done = DoneRecords()
 
     def outputs(self) -> list[str]:
         folders = [f"{ATTRIBUTES}/{step.name}" for step in self.tag.steps]
@@ -74,6 +76,13 @@ class TagJob(Job):
         if missing:
             reasons.append(f"{len(missing)} attribute files not written, e.g. {missing[0]}")
         return reasons
+
+    def progress(self, staging: str) -> Snapshot:
+        """The files tagged, then (with global steps) those given the steps' attributes."""
+        global_steps = "+".join(step.name for step in self.tag.global_steps)
+        names = ["tag", global_steps] if global_steps else ["tag"]
+        found = self.done.look(staging, len(names), len(self.tag.files))
+        return snapshot(records_of(found), len(names), self.tag.sizes, names)
 
 
 def missing_files(tag: ResolvedTag, staging: str) -> list[str]:

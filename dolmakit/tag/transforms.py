@@ -28,6 +28,7 @@ from dolmakit.core.document import Document, ErrorRecord
 from dolmakit.core.nodes import node_address, node_key
 from dolmakit.core.routing import ERRORS, KEPT, CountingDoFn, route
 from dolmakit.core.steps import GlobalStep, Step
+from dolmakit.engine.progress import record_done
 from dolmakit.engine.segments import KEYS
 from dolmakit.engine.transforms import StepChain, step_stats
 from dolmakit.io.dolma import ATTRIBUTES, DOCUMENTS, DolmaReader, attribute_files, attributes_line
@@ -89,6 +90,7 @@ class TagFileFn(CountingDoFn):
             replace(temp, f"{self.staging}/{ATTRIBUTES}/{name}/{relative}")
         for place, maker in enumerate(self.keys):
             yield from (TaggedOutput(KEYS, (place, key)) for key in maker.flush())
+        record_done(self.staging, 0, f"part-{self.file:05d}", lines)
         LOG.info("file %d: %s, %d lines in %.1f s", self.file + 1, relative, lines,
                  time.monotonic() - started)  # fmt: skip
 
@@ -157,7 +159,7 @@ class GlobalTagsFn(CountingDoFn):
         self.reader = DolmaReader(ReadConfig(), "", "")
 
     def process(self, joined: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[None]:
-        _, groups = joined
+        file, groups = joined
         (relative,) = groups["file"]
         labels: list[dict[int, list[Any]]] = [{} for _ in self.global_steps]
         for place, line, label in groups["labels"]:
@@ -165,11 +167,14 @@ class GlobalTagsFn(CountingDoFn):
         files = [TemporaryFile(f"{self.staging}/{ATTRIBUTES}/{step.name}/{relative}",
                                f"{self.staging}/tmp") for step in self.global_steps]  # fmt: skip
         path = f"{self.root}/{DOCUMENTS}/{relative}"
+        lines = 0
         for number, line, item in self.reader.read_lines(path, {}):
             if number is not None:
+                lines += 1
                 self._line(number, line, item, labels, files)
-        for file in files:
-            file.close()
+        for written in files:
+            written.close()
+        record_done(self.staging, 1, f"part-{file:05d}", lines)
         return iter(())
 
     def _line(self, number: int, line: bytes, item: Any, labels: list[dict[int, list[Any]]],

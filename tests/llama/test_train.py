@@ -18,7 +18,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from dolmakit.core.errors import ConfigError, DolmakitError  # noqa: E402
-from dolmakit.llama.train import TrainConfig, lr_at, train  # noqa: E402
+from dolmakit.llama.train import TrainConfig, lr_at, progress_line, time_left, train  # noqa: E402
 from dolmakit.tokens.shards import ShardWriter, write_manifest  # noqa: E402
 
 SMALL = {"dim": 64, "n_layers": 2, "n_heads": 4}
@@ -97,6 +97,14 @@ def test_lr_schedule_warms_up_then_decays_to_a_tenth(tmp_path):
     assert lr_at(9, c) == pytest.approx(1.0)
     assert lr_at(60, c) == pytest.approx(0.55)
     assert lr_at(110, c) == pytest.approx(0.1)
+
+
+def test_the_progress_line_says_the_time_left_at_this_launchs_pace():
+    # resumed at step 20 at 100 s: 100 steps in 20 s, 880 steps left
+    assert time_left(120, 1000, (20, 100.0), 120.0) == 176.0
+    assert progress_line(120, 1000, 3.21, 3e-4, 12_345.6, 176.0) == (
+        "step 120/1000  loss 3.2100  lr 3.00e-04  12,346 tok/s  ETA 2m56s"
+    )
 
 
 def test_resume_continues_from_the_saved_step(mix_dir, tmp_path):

@@ -10,7 +10,10 @@ from click.testing import CliRunner
 
 from dolmakit.cli.main import cli
 from dolmakit.core.errors import ConfigError
-from dolmakit.mix.job import run_mix
+from dolmakit.engine.lifecycle import run_job
+from dolmakit.engine.progress import PassDone, Snapshot
+from dolmakit.mix.config import load_mix
+from dolmakit.mix.job import MixJob, run_mix
 from dolmakit.mix.transforms import SampleFn
 
 from . import write_mix, write_source
@@ -46,6 +49,23 @@ def test_every_document_read_is_accounted_for_per_source(tmp_path):
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["_dolmakit.json", "errors", "heldout", "mix.yaml", "report.html",
                      "report.json", "train"]  # fmt: skip
+
+
+class Watched(MixJob):
+    """A mix that keeps what its progress counted when its passes ended, before publication
+    removes the staging folder."""
+
+    def judge(self, report: dict, staging: str) -> list[str]:
+        self.counted = self.progress(staging)
+        return super().judge(report, staging)
+
+
+def test_the_count_and_sample_passes_are_counted_file_by_file(tmp_path):
+    job = Watched(load_mix(str(small_mix(tmp_path))), [])
+    assert run_job(job).published
+    size = sum(path.stat().st_size for path in (tmp_path / "web").iterdir())
+    read = PassDone(2, 202, 202, size)  # each file read twice, every record of it counted
+    assert job.counted == Snapshot((read, read), 2, size, ("count", "sample"))
 
 
 def test_a_mix_that_loses_a_copy_exits_1_and_publishes_nothing(tmp_path, monkeypatch):

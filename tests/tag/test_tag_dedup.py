@@ -10,8 +10,11 @@ from pathlib import Path
 
 import yaml
 
+from dolmakit.engine.lifecycle import run_job
+from dolmakit.engine.progress import PassDone, Snapshot
 from dolmakit.mix.job import run_mix
-from dolmakit.tag.job import run_tag
+from dolmakit.tag.config import load_tag
+from dolmakit.tag.job import TagJob, run_tag
 
 WORDS = [
     "the",
@@ -95,6 +98,30 @@ def test_dedup_steps_write_their_decisions_as_attributes(tmp_path):
     ]  # fmt: skip
     steps = {step["name"]: step for step in result.report["steps"]}
     assert steps["exact_dedup"]["in"] == steps["minhash_dedup"]["kept"] == 5
+
+
+class Watched(TagJob):
+    """A tag run that keeps what its progress counted when its pipeline ended, before
+    publication removes the staging folder."""
+
+    def judge(self, report: dict, staging: str) -> list[str]:
+        self.counted = self.progress(staging)
+        return super().judge(report, staging)
+
+
+def test_the_tagging_pass_and_the_dedup_pass_are_counted_file_by_file(tmp_path):
+    root = dataset(tmp_path)
+    tag_file = tmp_path / "tag.yaml"
+    tag_file.write_text(yaml.safe_dump({
+        "name": "dedup", "dataset": str(root), "steps": [{"type": "exact_dedup"}],
+        "run": {"workers": 1},
+    }))  # fmt: skip
+    job = Watched(load_tag(str(tag_file)), str(tag_file), [])
+    assert run_job(job).published
+    size = sum(path.stat().st_size for path in (root / "documents").iterdir())
+    assert job.counted == Snapshot(
+        (PassDone(2, 5, 5, size), PassDone(2, 5, 5, size)), 2, size, ("tag", "exact_dedup")
+    )
 
 
 def test_a_mix_filters_on_the_dedup_attributes(tmp_path):
