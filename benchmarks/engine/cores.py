@@ -92,22 +92,30 @@ def measure(case: str, runner: str, paths: str) -> dict:
     command = [sys.executable, "-m", "benchmarks.engine.stage_probe", str(probe), "run",
                pipeline(case, out), "--set", f"input.paths=[{paths}]", "--set",
                f"output.path={out}", "--set", f"run.runner={name}", "--set",
-               f"run.workers={count or 1}", "--quiet"]  # fmt: skip
+               f"run.workers={count or 0}", "--quiet"]  # fmt: skip
     measured = run_measured(command, WORKDIR / f"{out.name}.log", cwd=REPO)
     if measured.returncode != 0:
         raise SystemExit(f"{case} {runner}: exit {measured.returncode}, see {measured.log}")
     digest = subprocess.run([sys.executable, "scripts/digest.py", str(out)], cwd=REPO,
-                            check=True, capture_output=True, text=True).stdout.split(" ", 1)  # fmt: skip
+                            check=True, capture_output=True, text=True)  # fmt: skip
+    digest = digest.stdout.split(" ", 1)
     totals = json.loads((out / "report.json").read_text())["totals"]
     return {"measured": measured, "probe": json.loads(probe.read_text()), "totals": totals,
             "digest": digest[0], "counts": json.loads(digest[1])}  # fmt: skip
 
 
+STAGE_GROUPS = (
+    (r"ReadPassFn", "read pass"),
+    (r"Apply-(\w+?)-ParDo-ApplyPassFn", r"\1 pass"),
+    (r"Decide-(\w+?)-", r"\1 keys"),
+    (r"List-files", "list files"),
+)
+
+
 def stage_group(stage: str) -> str:
     """A fused FnApiRunner stage by the dolmakit transform that does its work."""
     labels = re.findall(r"ref_AppliedPTransform_([A-Za-z0-9_-]+?)_\d+", stage)
-    for pattern, name in ((r"ReadPassFn", "read pass"), (r"Apply-(\w+?)-ParDo-ApplyPassFn", r"\1 pass"),
-                          (r"Decide-(\w+?)-", r"\1 keys"), (r"List-files", "list files")):  # fmt: skip
+    for pattern, name in STAGE_GROUPS:
         for label in labels:
             if found := re.search(pattern, label):
                 return found.expand(name)
@@ -128,7 +136,7 @@ def print_case(case: str, results: dict[str, dict]) -> None:
     records = first["totals"]["in"]
     print(f"\n{case}: {pipeline_of(case) or 'minhash_dedup only'}, {records:,} records in")
     print(f"  {'runner':<8} {'wall s':>7} {'x local-1':>9} {'CPU s':>7} {'runner MiB':>10} "
-          f"{'worker MiB':>10} {'tree MiB':>8}  {'kept':>6} {'removed':>7}  same as local-1")  # fmt: skip
+          f"{'worker MiB':>10} {'tree MiB':>8}  {'kept':>6} {'removed':>7}  same docs")  # fmt: skip
     base = results.get("local-1", first)
     for runner, got in results.items():
         m = got["measured"]
@@ -152,15 +160,20 @@ def print_stages(got: dict, records: int) -> None:
               f"{workers / records * 1e3:14.3f} {saturation(runner, workers):>14}")  # fmt: skip
     n = total_workers / total_runner if total_runner else float("inf")
     print(f"    {'all stages':<28} {'':8} {total_runner / records * 1e3:13.3f} "
-          f"{total_workers / records * 1e3:14.3f} {saturation(total_runner, total_workers):>14}")  # fmt: skip
+          f"{total_workers / records * 1e3:14.3f} "
+          f"{saturation(total_runner, total_workers):>14}")  # fmt: skip
     for cores in (16, 64):
         bound = "the workers" if cores <= n else "the runner process"
         speed = min(cores, n)
-        print(f"    extrapolated to {cores} cores: bound by {bound}, about {speed:.0f}x one "
-              "worker's throughput")
+        print(
+            f"    extrapolated to {cores} cores: bound by {bound}, about {speed:.0f}x one "
+            "worker's throughput"
+        )
     totals = got["probe"]["totals"]
-    print(f"    whole run: runner process {totals['runner_cpu']:.1f} CPU s, workers "
-          f"{totals['workers_cpu']:.1f} CPU s")
+    print(
+        f"    whole run: runner process {totals['runner_cpu']:.1f} CPU s, workers "
+        f"{totals['workers_cpu']:.1f} CPU s"
+    )
 
 
 def saturation(runner: float, workers: float) -> str:

@@ -42,11 +42,15 @@ class StageClock(logging.Handler):
 
     def stages(self) -> list[dict]:
         ends = [*self.marks[1:], now("end")]
-        rows = []
-        for (stage, wall, own, workers), (_, wall2, own2, workers2) in zip(self.marks, ends):
-            rows.append({"stage": stage, "wall": wall2 - wall, "runner_cpu": own2 - own,
-                         "workers_cpu": workers2 - workers})  # fmt: skip
-        return rows
+        return [
+            {
+                "stage": start[0],
+                "wall": end[1] - start[1],
+                "runner_cpu": end[2] - start[2],
+                "workers_cpu": end[3] - start[3],
+            }  # fmt: skip
+            for start, end in zip(self.marks, ends, strict=True)
+        ]
 
 
 def now(stage: str) -> tuple[str, float, float, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
@@ -25,13 +25,20 @@ from dolmakit.io.inputs import InputFile
 
 LOG = logging.getLogger("dolmakit")
 LOCAL = "local"
+# Input bytes per worker process below which another one does not pay: a worker takes about
+# 2 CPU seconds to start (Beam, dolmakit, the models of its steps), and the shipped pipeline reads
+# WARC at about 3 MB/s per core (benchmarks/engine/cores.py: on 14 MB of real pages one process
+# was faster than two, on 70 MB two took 0.79x its wall)
+WORKER_BYTES = 32_000_000
 
 
-def new_pipeline(beam_args: Iterable[str], runner: str, workers: int) -> tuple[beam.Pipeline, str]:
+def new_pipeline(beam_args: Iterable[str], runner: str, workers: int,
+                 sizes: Sequence[int] = ()) -> tuple[beam.Pipeline, str]:  # fmt: skip
     """An empty pipeline on the runner --runner (or the config's `runner`) names, and the
-    runner's label for logs and the report; bad Beam options are a ConfigError."""
+    runner's label for logs and the report; bad Beam options are a ConfigError. `sizes`: the
+    bytes of each input file (-1 where not known), for run.workers' default."""
     options = PipelineOptions(list(beam_args))
-    chosen, label = choose_runner(options, runner, workers)
+    chosen, label = choose_runner(options, runner, local_workers(workers, sizes))
     try:
         return beam.Pipeline(runner=chosen, options=options), label
     except ValueError as error:  # Beam's own validation of pipeline options
@@ -42,8 +49,9 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
     """The local runner unless --runner (or run.runner) names another one.
 
     Beam's DirectRunner would first try to download the Prism runner; FnApiRunner is the same
-    local execution without that: in this process for one worker (run.workers' default; see
-    RunConfig for why), in worker processes for more."""
+    local execution without that: in this process for one worker, in worker processes for
+    more (Prism runs one SDK worker per environment, so one core of Python work; see
+    benchmarks/engine/cores.py)."""
     standard = options.view_as(StandardOptions)
     name = standard.runner or configured
     if name in (PRISM, "PrismRunner"):  # in-process SDK harness: nothing to stage
@@ -52,7 +60,7 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
         stage_dolmakit(options)
         return name, name
     direct = options.view_as(DirectOptions)
-    count = workers or os.cpu_count() or 1
+    count = workers
     direct.direct_num_workers = count
     direct.direct_running_mode = "multi_processing" if count > 1 else "in_memory"
     # The workers inherit this: glibc's default of 8 malloc arenas per core lets gRPC's threads
@@ -62,6 +70,29 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
     guard_timed_flushes()  # Beam's race that lost documents between worker processes
     standard.runner = None
     return FnApiRunner(), f"local ({count} worker{'s' if count > 1 else ''})"
+
+
+def local_workers(configured: int, sizes: Sequence[int]) -> int:
+    """run.workers when set; for 0 (its default) one worker process per core this process may
+    use, but no more than input files (a pass gives each worker whole files) and than one per
+    WORKER_BYTES of input where the sizes are known (a small input finishes first in one)."""
+    if configured < 0:
+        raise ConfigError(f"{configured} workers: 0 (one per core) or more", key="run.workers")
+    if configured > 0:
+        return configured
+    count = min(cores(), max(len(sizes), 1))
+    known = [size for size in sizes if size >= 0]
+    if known:
+        count = min(count, max(1, sum(known) // WORKER_BYTES))
+    return count
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def run_to_end(pipeline: beam.Pipeline, what: str) -> PipelineResult:

@@ -48,7 +48,8 @@ def make_pipeline(
     not decided again; `files`: the inputs when the caller listed them already."""
     config = resolved.config
     files = list_inputs(resolved) if files is None else files
-    pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
+    pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers,
+                                   [file.size for file in files])  # fmt: skip
     added = added or datetime.now(UTC).isoformat(timespec="seconds")
     build(pipeline, resolved, files, added, output_root or config.output.path, resumed)
     return Launch(pipeline, files, input_bytes(files), label)

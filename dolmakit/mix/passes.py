@@ -35,12 +35,19 @@ from dolmakit.mix.transforms import (
 from dolmakit.report.build import counters_of
 
 
+def sizes_of(files: dict[str, list[InputFile]]) -> list[int]:
+    """Every source file's bytes, for run.workers' default."""
+    return [file.size for source in files.values() for file in source]
+
+
 def count_sources(
     config: MixConfig, files: dict[str, list[InputFile]], beam_args: list[str], work: str
 ) -> tuple[dict[str, SourceCounts], dict[str, int], str]:
     """The count pass (its counts written under `work`): per-source counts, the read/rules
     counters and the runner's label."""
-    pipeline, label = new_pipeline(beam_args, config.run.runner, config.run.workers)
+    pipeline, label = new_pipeline(
+        beam_args, config.run.runner, config.run.workers, sizes_of(files)
+    )
     path = f"{work}/_work/counts.jsonl"
     (
         pipeline
@@ -71,7 +78,7 @@ def write_mix(
     tokenizer: Any,
 ) -> dict[str, int]:
     """The sample-and-write pass into `root`; returns its counters."""
-    pipeline, _ = new_pipeline(beam_args, config.run.runner, config.run.workers)
+    pipeline, _ = new_pipeline(beam_args, config.run.runner, config.run.workers, sizes_of(files))
     groups = {TRAIN: shard_groups(sum(p.planned_tokens for p in plan.sources.values()),
                                   config.max_tokens_per_shard)}  # fmt: skip
     for name, c in counts.items():

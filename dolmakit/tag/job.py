@@ -43,7 +43,7 @@ class TagJob(Job):
     def prepare(self, staging: str) -> None:
         config = self.tag.config
         self.pipeline, self.label = new_pipeline(self.beam_args, config.run.runner,
-                                                 config.run.workers)  # fmt: skip
+                                                 config.run.workers, self.tag.sizes)  # fmt: skip
         self.pipeline | "Tag" >> TagFiles(self.tag, staging)
 
     def execute(self, staging: str) -> dict:

@@ -12,6 +12,7 @@ from apache_beam.runners.runner import PipelineState
 
 import dolmakit.engine.builtins  # noqa: F401  (the readers register on import: jsonl for expand_inputs)
 from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.engine import launch
 from dolmakit.engine.launch import choose_runner, input_bytes, new_pipeline, run_to_end
 from dolmakit.io.inputs import InputFile, expand_inputs
 
@@ -91,9 +92,46 @@ def test_local_workers_inherit_two_malloc_arenas_unless_set(monkeypatch):
     assert os.environ["MALLOC_ARENA_MAX"] == "4"
 
 
-def test_the_default_local_run_is_one_in_memory_process():
+MB = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("sizes", "workers"),
+    [
+        ([100 * MB] * 8, 8),  # no more than files: a pass gives each worker whole files
+        ([100 * MB] * 40, 16),  # no more than cores
+        ([1 * MB] * 40, 1),  # 40 MB: one more worker would not pay for its start
+        ([10 * MB] * 40, 12),  # 400 MB: one per 32 MB
+        ([-1] * 40, 16),  # a listing's files, sizes not known: cores and files only
+        ([], 1),
+    ],
+)
+def test_the_default_is_a_worker_per_core_file_and_32_mb(monkeypatch, sizes, workers):
+    monkeypatch.setattr(launch, "cores", lambda: 16)
+    assert launch.local_workers(0, sizes) == workers
+
+
+def test_a_configured_worker_count_is_kept(monkeypatch):
+    monkeypatch.setattr(launch, "cores", lambda: 16)
+    assert launch.local_workers(3, [1 * MB]) == 3
+    assert launch.local_workers(1, [100 * MB] * 40) == 1
+
+
+def test_negative_workers_are_a_config_error():
+    with pytest.raises(ConfigError, match="-2 workers: 0 .one per core. or more"):
+        launch.local_workers(-2, [])
+
+
+def test_the_default_run_config_uses_the_cores(monkeypatch):
     from dolmakit.engine.run_config import RunConfig
 
-    pipeline, label = new_pipeline([], "local", RunConfig().workers)
+    monkeypatch.setattr(launch, "cores", lambda: 2)
+    pipeline, label = new_pipeline([], "local", RunConfig().workers, [100 * MB] * 4)
+    assert label == "local (2 workers)"
+    assert pipeline.options.view_as(DirectOptions).direct_running_mode == "multi_processing"
+    _, label = new_pipeline([], "local", RunConfig().workers, [3 * MB] * 4)
     assert label == "local (1 worker)"
-    assert pipeline.options.view_as(DirectOptions).direct_running_mode == "in_memory"
+
+
+def test_cores_are_those_this_process_may_use():
+    assert launch.cores() == len(os.sched_getaffinity(0))
