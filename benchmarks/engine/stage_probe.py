@@ -41,6 +41,8 @@ class StageClock(logging.Handler):
         self.marks.append(now(stage))
 
     def stages(self) -> list[dict]:
+        if not self.marks:  # not FnApiRunner (Prism): no stage marks
+            return []
         ends = [*self.marks[1:], now("end")]
         return [
             {

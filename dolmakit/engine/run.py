@@ -18,7 +18,7 @@ from dolmakit.engine.lifecycle import Job, JobResult, records_add_up, run_job
 from dolmakit.engine.ownership import Ledger, files_under, staging_path
 from dolmakit.engine.pipeline import list_inputs, make_pipeline
 from dolmakit.engine.progress import DoneRecords, Snapshot, snapshot
-from dolmakit.engine.segments import plan_segments
+from dolmakit.engine.segments import plan_segments, recorded_counters
 from dolmakit.io.dolma import ATTRIBUTES
 from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile
@@ -93,8 +93,11 @@ class RunJob(Job):
         LOG.info("running %s on %s with %s", self.pipeline_file, files, launch.runner_label)
         started, clock = datetime.now(UTC), time.monotonic()
         result = run_to_end(launch.pipeline, "pipeline")
+        # Beam's metrics for what only they count (a global step's decisions); the passes'
+        # counts from their completion records, which count every file exactly once
+        counters = {**counters_of(result), **recorded_counters(staging)}
         return build_report(
-            counters_of(result),
+            counters,
             [(READ_STEP, "read")] + [(step.name, step.type_name) for step in self.resolved.steps],
             pipeline=self.pipeline_file,
             output=self.root,

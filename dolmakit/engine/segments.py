@@ -18,6 +18,7 @@ import logging
 import pickle
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -324,6 +325,19 @@ def read_record(prefix: str) -> dict | None:
         return None
     with FileSystems.open(f"{prefix}.json") as stream:
         return json.loads(stream.read().decode("utf-8"))
+
+
+def recorded_counters(root: str) -> dict[str, int]:
+    """Every pass's counts over every file, summed from the completion records under the run's
+    staging folder `root`: each file counted exactly once whatever the runner did (a bundle
+    retried after a worker's loss writes its record again, where Beam's attempted metrics would
+    count it twice; Prism 2.77 lost counts of whole bundles, 2,117 of 5,414 pages' removals)."""
+    totals: dict[str, int] = defaultdict(int)
+    for metadata in FileSystems.match([f"{root}/{DONE}/*/part-*.json"])[0].metadata_list:
+        with FileSystems.open(metadata.path) as stream:
+            for name, n in json.loads(stream.read().decode("utf-8"))["counters"].items():
+                totals[name] += n
+    return dict(totals)
 
 
 def read_keys(prefix: str) -> list[Any]:
