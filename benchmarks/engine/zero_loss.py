@@ -64,9 +64,10 @@ def write_corpus(docs: int, folder: Path) -> list[Path]:
 
 
 def pipeline_file(paths: list[Path], out: Path, runner: str) -> Path:
-    """runner: local (the default: one process), local-N (N worker processes) or prism."""
+    """runner: local (run.workers' default: one worker process per core here), local-N (N
+    worker processes; local-1 is everything in one process) or prism."""
     name, _, count = runner.partition("-")
-    workers = int(count) if count else 2 if name == "prism" else 1
+    workers = int(count) if count else 0
     config = {
         "name": "zero-loss",
         "input": {"paths": [str(p) for p in paths]},
@@ -87,7 +88,7 @@ def outcome(out: Path) -> dict:
             ids.extend(json.loads(line)["id"] for line in stream)
     totals = report["totals"]
     digest = hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
-    return {"totals": totals, "written": len(ids), "digest": digest}
+    return {"totals": totals, "written": len(ids), "digest": digest, "runner": report["runner"]}
 
 
 def hog() -> None:
@@ -123,8 +124,8 @@ def main() -> None:
     args = parser.parse_args()
     paths = write_corpus(args.docs, WORKDIR)
     print(f"{args.docs:,} unique documents of {WORDS} words in {FILES} files; "
-          f"{args.hogs} CPU hogs; {os.cpu_count()} cores; local = one process (the default), "
-          "local-N = N worker processes, prism with 2 workers")  # fmt: skip
+          f"{args.hogs} CPU hogs; {os.cpu_count()} cores; local = run.workers' default (a worker "
+          "process per core), local-N = N worker processes, prism (one SDK harness)")  # fmt: skip
     print(
         "peer (the issue, Beam's multi-process local runner before): 12,323 of 80,000 lost "
         "(15.4%), 8,229 of 160,000 (5.1%)"
@@ -143,7 +144,8 @@ def main() -> None:
             print(f"{runner:>6} run {run + 1}: in {t['in']:,} = kept {t['kept']:,} + removed "
                   f"{t['removed']:,} + errors {t['errors']:,}; written {r['written']:,}; "
                   f"lost {lost:,}; same as run 1: {r['digest'] == first}; {m.seconds:.0f} s, "
-                  f"peak tree {m.peak_tree_mib:,.0f} MiB, exit {m.returncode}")  # fmt: skip
+                  f"peak tree {m.peak_tree_mib:,.0f} MiB, exit {m.returncode}; "
+                  f"{r['runner']}")  # fmt: skip
 
 
 if __name__ == "__main__":
