@@ -171,27 +171,34 @@ def print_case(case: str, results: dict[str, dict]) -> None:
 def print_stages(got: dict, records: int) -> None:
     print(f"  local-2 by stage, per record in: {'wall ms':>8} {'runner CPU ms':>13} "
           f"{'workers CPU ms':>14} {'saturates at N':>14}")  # fmt: skip
-    total_runner = total_workers = 0.0
-    for group, (wall, runner, workers) in per_stage(got["probe"]).items():
-        total_runner, total_workers = total_runner + runner, total_workers + workers
+    stages = per_stage(got["probe"])
+    for group, (wall, runner, workers) in stages.items():
         print(f"    {group:<28} {wall / records * 1e3:8.3f} {runner / records * 1e3:13.3f} "
               f"{workers / records * 1e3:14.3f} {saturation(runner, workers):>14}")  # fmt: skip
-    n = total_workers / total_runner if total_runner else float("inf")
-    print(f"    {'all stages':<28} {'':8} {total_runner / records * 1e3:13.3f} "
-          f"{total_workers / records * 1e3:14.3f} "
-          f"{saturation(total_runner, total_workers):>14}")  # fmt: skip
-    for cores in (16, 64):
-        bound = "the workers" if cores <= n else "the runner process"
-        speed = min(cores, n)
-        print(
-            f"    extrapolated to {cores} cores: bound by {bound}, about {speed:.0f}x one "
-            "worker's throughput"
-        )
+    runner = sum(row[1] for row in stages.values())
+    workers = sum(row[2] for row in stages.values())
+    print(f"    {'all stages':<28} {'':8} {runner / records * 1e3:13.3f} "
+          f"{workers / records * 1e3:14.3f} {saturation(runner, workers):>14}")  # fmt: skip
+    for count in (2, 16, 64):
+        print(f"    {count:>2} workers (estimate): {predicted_speedup(stages, count):.1f}x one "
+              "worker's throughput, stages runner-bound: "
+              f"{', '.join(runner_bound(stages, count)) or 'none'}")  # fmt: skip
     totals = got["probe"]["totals"]
-    print(
-        f"    whole run: runner process {totals['runner_cpu']:.1f} CPU s, workers "
-        f"{totals['workers_cpu']:.1f} CPU s"
-    )
+    print(f"    whole run: runner process {totals['runner_cpu']:.1f} CPU s, workers "
+          f"{totals['workers_cpu']:.1f} CPU s")  # fmt: skip
+
+
+def predicted_speedup(stages: dict[str, list[float]], count: int) -> float:
+    """Sum of the workers' CPU over the wall with `count` workers, each stage taking at least
+    its runner CPU (one Python process routes every element) and its workers' CPU / count;
+    worker start-up, the launch and a shared machine's slowdown are left out."""
+    work = sum(row[2] for row in stages.values())
+    wall = sum(max(row[2] / count, row[1]) for row in stages.values())
+    return work / wall if wall else float(count)
+
+
+def runner_bound(stages: dict[str, list[float]], count: int) -> list[str]:
+    return [name for name, (_, runner, workers) in stages.items() if workers / count < runner]
 
 
 def saturation(runner: float, workers: float) -> str:
