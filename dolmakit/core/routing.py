@@ -61,6 +61,13 @@ class CountingDoFn(beam.DoFn):
                 found[name] += n
         return dict(found)
 
+    def counted_since(self, before: dict[str, int]) -> dict[str, int]:
+        """The counts made since `before` (an earlier tallied(), in the same bundle), non-zero
+        ones only: what one file added, for its completion record."""
+        after = self.tallied()
+        counts = {name: n - before.get(name, 0) for name, n in after.items()}
+        return {name: n for name, n in counts.items() if n}
+
     def finish_bundle(self) -> None:
         for counters in self.__dict__.get("_tallies", ()):
             counters.flush()

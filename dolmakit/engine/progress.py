@@ -138,10 +138,13 @@ class DoneRecords:
                     records[part] = json.loads(stream.read().decode("utf-8"))
 
 
-def record_done(staging: str, index: int, part: str, records: int) -> None:
-    """A file's completion record in pass `index`, for the progress line alone (tag's and mix's;
-    a run's serve its resume too): the records the file held."""
-    data = json.dumps({"records": records}).encode("utf-8")
+def record_done(staging: str, index: int, part: str, records: int,
+                counters: dict[str, int] | None = None) -> None:  # fmt: skip
+    """A file's completion record in pass `index` (tag's and mix's; a run's serve its resume
+    too): the records the file held, for the progress line, and the counts it made, which a
+    job's report sums (engine/segments.recorded_counters) where it has them."""
+    record = {"records": records, **({"counters": counters} if counters is not None else {})}
+    data = json.dumps(record).encode("utf-8")
     write_bytes(f"{staging}/{DONE}/{index}/{part}.json", data)
 
 

@@ -229,10 +229,8 @@ class PassFn(CountingDoFn):
         staged = self.outputs.staged(self.index, self.file)
         main = (self.file, folders if self.written.last else staged)
         self.drain_stats()
-        after = self.tallied()
-        counts = {name: n - self.counted_before.get(name, 0) for name, n in after.items()}
-        write_record(self.outputs.done(self.index, self.file),
-                     {name: n for name, n in counts.items() if n}, self.emitted, main)  # fmt: skip
+        counts = self.counted_since(self.counted_before)
+        write_record(self.outputs.done(self.index, self.file), counts, self.emitted, main)
         yield main
 
 
@@ -335,7 +333,7 @@ def recorded_counters(root: str) -> dict[str, int]:
     totals: dict[str, int] = defaultdict(int)
     for metadata in FileSystems.match([f"{root}/{DONE}/*/part-*.json"])[0].metadata_list:
         with FileSystems.open(metadata.path) as stream:
-            for name, n in json.loads(stream.read().decode("utf-8"))["counters"].items():
+            for name, n in json.loads(stream.read().decode("utf-8")).get("counters", {}).items():
                 totals[name] += n
     return dict(totals)
 

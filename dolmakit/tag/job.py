@@ -18,6 +18,7 @@ from dolmakit.engine.launch import new_pipeline, run_to_end
 from dolmakit.engine.lifecycle import Job, JobResult, records_add_up, run_job
 from dolmakit.engine.ownership import files_under
 from dolmakit.engine.progress import DoneRecords, Snapshot, records_of, snapshot
+from dolmakit.engine.segments import recorded_counters
 from dolmakit.io.dolma import ATTRIBUTES
 from dolmakit.io.readers import READ_STEP
 from dolmakit.report.build import build_report, counters_of, write_atomically
@@ -54,7 +55,9 @@ class TagJob(Job):
         LOG.info("tagging %s (%d file%s) with %s", tag.root, count, "" if count == 1 else "s",
                  self.label)  # fmt: skip
         started, clock = datetime.now(UTC), time.monotonic()
-        counters = counters_of(run_to_end(self.pipeline, "tag run"))
+        result = run_to_end(self.pipeline, "tag run")
+        # each file's counts from its completion records, exactly once whatever the runner
+        counters = {**counters_of(result), **recorded_counters(staging)}
         return build_report(
             counters,
             # global steps see every document read; a document a tagger fails on ends there

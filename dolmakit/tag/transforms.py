@@ -63,15 +63,20 @@ class TagFileFn(CountingDoFn):
         self.reader = DolmaReader(ReadConfig(), "", "")
 
     def finish_bundle(self) -> None:
+        self.drain_stats()
+        super().finish_bundle()
+
+    def drain_stats(self) -> None:
         for key, n in self.chain.drain_stats():
             self.stats.inc(key, n)
         for step in self.global_steps:
             for key, n in step_stats(step):
                 self.stats.inc(key, n)
-        super().finish_bundle()
 
     def process(self, element: tuple[int, str]) -> Iterator[Any]:
         self.file, relative = element
+        self.drain_stats()  # the counts before this file, so its own are told apart
+        before = self.tallied()
         self.keys = [step.key_maker() for step in self.global_steps]
         path = f"{self.root}/{DOCUMENTS}/{relative}"
         joined = attribute_files(path, self.joined) if self.joined else {}
@@ -90,7 +95,8 @@ class TagFileFn(CountingDoFn):
             replace(temp, f"{self.staging}/{ATTRIBUTES}/{name}/{relative}")
         for place, maker in enumerate(self.keys):
             yield from (TaggedOutput(KEYS, (place, key)) for key in maker.flush())
-        record_done(self.staging, 0, f"part-{self.file:05d}", lines)
+        self.drain_stats()
+        record_done(self.staging, 0, f"part-{self.file:05d}", lines, self.counted_since(before))
         LOG.info("file %d: %s, %d lines in %.1f s", self.file + 1, relative, lines,
                  time.monotonic() - started)  # fmt: skip
 
@@ -167,14 +173,14 @@ class GlobalTagsFn(CountingDoFn):
         files = [TemporaryFile(f"{self.staging}/{ATTRIBUTES}/{step.name}/{relative}",
                                f"{self.staging}/tmp") for step in self.global_steps]  # fmt: skip
         path = f"{self.root}/{DOCUMENTS}/{relative}"
-        lines = 0
+        lines, before = 0, self.tallied()
         for number, line, item in self.reader.read_lines(path, {}):
             if number is not None:
                 lines += 1
                 self._line(number, line, item, labels, files)
         for written in files:
             written.close()
-        record_done(self.staging, 1, f"part-{file:05d}", lines)
+        record_done(self.staging, 1, f"part-{file:05d}", lines, self.counted_since(before))
         return iter(())
 
     def _line(self, number: int, line: bytes, item: Any, labels: list[dict[int, list[Any]]],

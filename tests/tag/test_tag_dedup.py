@@ -140,3 +140,26 @@ def test_a_mix_filters_on_the_dedup_attributes(tmp_path):
     }))  # fmt: skip
     (row,) = run_mix(str(mix)).report["accounting"]
     assert (row["read"], row["removed"], row["kept"]) == (5, 1, 4)
+
+
+def test_counts_come_from_completion_records_not_runner_metrics(tmp_path, monkeypatch):
+    # a runner that loses (or double counts) metrics must not change the report: Prism 2.77
+    # lost whole bundles' metrics on a multi-file run
+    import dolmakit.tag.job as tag_job
+
+    root = dataset(tmp_path)
+    tag_file = tmp_path / "tag.yaml"
+    tag_file.write_text(yaml.safe_dump({
+        "name": "dedup", "dataset": str(root),
+        "steps": [{"type": "text_stats_v1"}, {"type": "exact_dedup"}],
+    }))  # fmt: skip
+    real = tag_job.counters_of
+    monkeypatch.setattr(tag_job, "counters_of", lambda result: {
+        name: n // 2 for name, n in real(result).items()
+    })  # fmt: skip
+    result = run_tag(str(tag_file))
+    assert result.ok, result.text
+    assert result.report["totals"] == {"in": 5, "kept": 5, "removed": 0, "errors": 0,
+                                       "invariant_holds": True}  # fmt: skip
+    steps = {step["name"]: (step["in"], step["kept"]) for step in result.report["steps"]}
+    assert steps == {"read": (5, 5), "exact_dedup": (5, 5), "text_stats_v1": (5, 5)}
