@@ -15,11 +15,12 @@ Cases (real pages; the repeated case too, since repeats flatter caches keyed on 
 Runners: local-N is Beam's FnApiRunner with N workers (N = 1: everything in the launching
 process; N > 1: N SDK worker processes, the launching process being the runner that routes every
 element between stages); prism is Beam's Prism (a Go job service) with the SDK harness in the
-launching process (LOOPBACK). Prism 2.77 starts one SDK worker per environment whatever the
-options say (sdks/go/pkg/beam/runners/prism/internal/execute.go, RunPipeline: one
-j.MakeWorker per environment), and a Python SDK harness runs its bundles on threads of one
-process, so Prism cannot give Python work more than one core; an external worker pool
-(--environment_type=EXTERNAL) would be asked for that one worker too.
+launching process (LOOPBACK); prism-pool is Prism with SDK workers from Beam's external worker
+pool (--environment_type=EXTERNAL), asked for 2 of them with --sdk_worker_parallelism=2, the
+pool's log saying how many it was asked to start. Prism 2.77 starts one SDK worker per
+environment whatever the options say (sdks/go/pkg/beam/runners/prism/internal/execute.go,
+RunPipeline: one j.MakeWorker per environment), and a Python SDK harness runs its bundles on
+threads of one process, so Prism cannot give Python work more than one core.
 
 Printed per case and runner: wall, CPU (the whole process tree), the peak PSS of the launching
 process (the runner) and of the largest other process (an SDK worker; prism: the Go binary), the
@@ -40,6 +41,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -53,6 +55,7 @@ from benchmarks.pipeline.end_to_end import corpus_sources
 
 WORKDIR = REPO / ".bench" / "cores"
 GOAL = 0.65
+POOL_PARALLELISM = 2  # SDK workers prism-pool asks Prism for
 COMMONCRAWL, FINEWEB = "pipelines/commoncrawl.yaml", "benchmarks/pipeline/end_to_end.yaml"
 
 
@@ -94,7 +97,10 @@ def measure(case: str, runner: str, paths: str) -> dict:
     command = [sys.executable, "-m", "benchmarks.engine.stage_probe", str(probe), "run",
                pipeline(case, out), "--set", f"input.paths=[{paths}]", "--set",
                f"output.path={out}", "--set", f"run.runner={name}", "--set",
-               f"run.workers={count or 0}", "--quiet"]  # fmt: skip
+               f"run.workers={count if count.isdigit() else 0}", "--quiet"]  # fmt: skip
+    pool_log = WORKDIR / f"{out.name}.pool.log"
+    if count == "pool":
+        command = with_worker_pool(command, pool_log)
     measured = run_measured(command, WORKDIR / f"{out.name}.log", cwd=REPO)
     if measured.returncode != 0:
         raise SystemExit(f"{case} {runner}: exit {measured.returncode}, see {measured.log}")
@@ -102,8 +108,28 @@ def measure(case: str, runner: str, paths: str) -> dict:
                             check=True, capture_output=True, text=True)  # fmt: skip
     digest = digest.stdout.split(" ", 1)
     totals = json.loads((out / "report.json").read_text())["totals"]
+    started = pool_log.read_text().count("Starting worker") if count == "pool" else None
     return {"measured": measured, "probe": json.loads(probe.read_text()), "totals": totals,
-            "digest": digest[0], "counts": json.loads(digest[1])}  # fmt: skip
+            "digest": digest[0], "counts": json.loads(digest[1]),
+            "pool_workers": started}  # fmt: skip
+
+
+def with_worker_pool(command: list[str], log: Path) -> list[str]:
+    """The command on Prism with SDK workers from Beam's external worker pool, asked for
+    POOL_PARALLELISM of them (--sdk_worker_parallelism), the pool started and stopped inside the
+    measured command so its workers count in the process tree; its log says how many Prism
+    asked for."""
+    python = Path(sys.executable)
+    port = 50000 + os.getpid() % 10000
+    wait = (f"import socket, time\nwhile socket.socket().connect_ex(('localhost', {port})):\n"
+            "    time.sleep(0.1)")  # fmt: skip
+    run = " ".join(shlex.quote(part) for part in [*command, "--environment_type=EXTERNAL",
+                   f"--environment_config=localhost:{port}",
+                   f"--sdk_worker_parallelism={POOL_PARALLELISM}"])  # fmt: skip
+    script = (f"PATH={python.parent}:$PATH {python} -m apache_beam.runners.worker.worker_pool_main"
+              f" --service_port={port} > {log} 2>&1 & pool=$!; {python} -c {shlex.quote(wait)};"
+              f" {run}; status=$?; kill $pool; wait $pool; exit $status")  # fmt: skip
+    return ["sh", "-c", script]
 
 
 STAGE_GROUPS = (
@@ -162,6 +188,8 @@ def print_case(case: str, results: dict[str, dict]) -> None:
               f"{m.peak_by_role_mib.get('command', 0):10.0f} {other:10.0f} {m.peak_tree_mib:8.0f}  "
               f"{got['counts']['documents']:6,} {got['counts']['removed']:7,}  "
               f"{'yes' if got['digest'] == base['digest'] else 'NO'}"
+              + (f"  (SDK workers the pool started: {got['pool_workers']})"
+                 if got["pool_workers"] is not None else "")
               + (f"  (walls {', '.join(f'{w:.1f}' for w in got['walls'])})"
                  if len(got["walls"]) > 1 else ""))  # fmt: skip
     if "local-2" in results:
@@ -208,7 +236,7 @@ def saturation(runner: float, workers: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", default="distinct,fineweb,x5,x10,minhash")
-    parser.add_argument("--runners", default="local-1,local-2,prism")
+    parser.add_argument("--runners", default="local-1,local-2,prism,prism-pool")
     parser.add_argument("--minhash-docs", type=int, default=50_000)
     parser.add_argument("--files", type=int, default=16, help="WARC files of the page corpora")
     parser.add_argument("--repeat", type=int, default=1, help="runs per runner; the fastest counts")
