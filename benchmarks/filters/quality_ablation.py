@@ -15,7 +15,8 @@ some steps left out (benchmarks/filters/ablation_pipeline.py):
     under the bundled Wikipedia LM removed);
   - + classifier: the whole pipeline (LLaMA: the Wikipedia-versus-web reference classifier).
 Each stage's pages are pages of the stage before, by id, and the script checks it: the same
-text after the rules, only lines of it (and trailing spaces stripped) between none and rules.
+text after the rules; between none and rules, only lines of it (C4's line cleaning also strips
+spaces at line ends and removes citation marks such as [1]).
 
 The mixes (one source each, proportion 1.0, nothing held out: the evaluation text is external):
   - the same budget_tokens B for every stage, B = every token of the smallest stage (the whole
@@ -53,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +79,7 @@ from dolmakit.tokens.tokenizer import train_tokenizer
 RULE_FILTERS = ("gopher_repetition", "gopher_quality", "c4_filters", "fineweb_quality")
 LINE_CLEANING = "c4_lines_v1"  # C4's line rules: a step that rewrites the text
 QUALITY_FILTERS = ("perplexity_filter", "quality_filter")
+CITATION = re.compile(r"\[\d+\]")  # C4's line cleaning removes Wikipedia-style citation marks
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def run_stages(work: Path, warc: Path) -> dict[str, dict[str, str]]:
 
 def compare_to_previous(before: dict[str, str], after: dict[str, str]) -> str:
     """Every page a stage keeps is a page of the stage before, with the same text or (C4's line
-    cleaning: lines dropped, trailing spaces stripped) only lines of it."""
+    cleaning: lines dropped, spaces at their ends and citation marks removed) only lines of it."""
     missing = [i for i in after if i not in before]
     if missing:
         raise SystemExit(f"{len(missing)} pages are not pages of the stage before: {missing[:3]}")
@@ -133,7 +136,22 @@ def compare_to_previous(before: dict[str, str], after: dict[str, str]) -> str:
 
 
 def lines(text: str) -> set[str]:
-    return {line.rstrip() for line in text.split("\n")}
+    return {CITATION.sub("", line).strip() for line in text.split("\n")}
+
+
+def tokenizer_and_budget(work: Path, docs: dict[str, dict[str, str]],
+                         vocab_size: int) -> tuple[Path, int]:  # fmt: skip
+    """One tokenizer trained on the first stage's pages (every page of every stage, before line
+    cleaning); the budget: the smallest stage's tokens."""
+    base = STAGES[0].name
+    tokenizer = train_tokenizer(docs[base].values(), work / "tokenizer", vocab_size)
+    counts = {name: token_count(tokenizer, pages.values()) for name, pages in docs.items()}
+    budget = min(counts.values())
+    print(f"2. one budget, {budget:,} tokens, for every stage (the smallest stage's tokens; "
+          f"the stages have {', '.join(f'{n:,}' for n in counts.values())}); tokenizer "
+          f"{vocab_size} pieces trained on the {len(docs[base])} pages of "
+          f"'{STAGES[0].label}'")  # fmt: skip
+    return tokenizer, budget
 
 
 def write_mix(work: Path, stage: str, docs_dir: Path, budget: int) -> Path:
@@ -226,7 +244,30 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--vocab-size", type=int, default=8192)
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench" / "quality_ablation")
-    return parser.parse_args()  # fmt: skip
+    return parser.parse_args()
+
+
+def print_training(work: Path, config: TrainConfig, args: argparse.Namespace,
+                   per_run: float) -> None:  # fmt: skip
+    for stage in STAGES:
+        count, tokens = mix_tokens(work, stage.name)
+        print(f"   {stage.label:28} mix: {count} documents, {tokens:,} training tokens")
+    print(f"3. training: tiny preset, {config.steps} steps of {args.batch_size} x {args.seq_len} "
+          f"tokens ({config.steps * args.batch_size * args.seq_len:,} per run), lr {args.lr}, "
+          f"fp32, {args.threads} thread(s), seeds 0-{args.seeds - 1} per stage; about "
+          f"{per_run:.0f} s a run, its evaluation included")  # fmt: skip
+
+
+def print_results(work: Path, result: dict, config: TrainConfig,
+                  evals: dict[str, tuple[Path, str]], seeds: int) -> None:  # fmt: skip
+    print("\nLoss in nats/token, mean ± sample std over seeds; the difference is each stage minus "
+          f"'{STAGES[0].label}' with the same seed (same initial weights and batch positions), "
+          "then mean ± std and range over seeds; * where |mean| > 2 std")  # fmt: skip
+    labels = {s.name: s.label for s in STAGES}
+    for name, (_, about) in evals.items():
+        chunks = evaluated_chunks(work, name, config)
+        print_eval_set(result, labels, name, f"{about}; {chunks} chunks of {config.seq_len}")
+    print_tables(result, labels, list(evals), seeds)
 
 
 def main() -> None:
@@ -240,14 +281,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     clock = time.monotonic()
     docs = run_stages(work, warc)
-    base = STAGES[0].name
-    tokenizer = train_tokenizer(docs[base].values(), work / "tokenizer", args.vocab_size)
-    counts = {name: token_count(tokenizer, pages.values()) for name, pages in docs.items()}
-    budget = min(counts.values())
-    print(f"2. one budget, {budget:,} tokens, for every stage (the smallest stage's tokens; "
-          f"the stages have {', '.join(f'{n:,}' for n in counts.values())}); tokenizer "
-          f"{args.vocab_size} pieces trained on the {len(docs[base])} pages of "
-          f"'{STAGES[0].label}'")  # fmt: skip
+    tokenizer, budget = tokenizer_and_budget(work, docs, args.vocab_size)
     evals = prepare_eval(data, work, docs, tokenizer)
     if not evals:
         print("skipped: no evaluation set could be had")
@@ -266,21 +300,8 @@ def main() -> None:
         eval_sets={name: [str(path)] for name, (path, _) in evals.items()},
     )
     per_run = (time.monotonic() - started) / (len(STAGES) * args.seeds)
-    for stage in STAGES:
-        count, tokens = mix_tokens(work, stage.name)
-        print(f"   {stage.label:28} mix: {count} documents, {tokens:,} training tokens")
-    print(f"3. training: tiny preset, {config.steps} steps of {args.batch_size} x {args.seq_len} "
-          f"tokens ({config.steps * args.batch_size * args.seq_len:,} per run), lr {args.lr}, "
-          f"fp32, {args.threads} thread(s), seeds 0-{args.seeds - 1} per stage; about "
-          f"{per_run:.0f} s a run, its evaluation included")  # fmt: skip
-    print("\nLoss in nats/token, mean ± sample std over seeds; the difference is each stage minus "
-          f"'{STAGES[0].label}' with the same seed (same initial weights and batch positions), "
-          "then mean ± std and range over seeds; * where |mean| > 2 std")  # fmt: skip
-    labels = {s.name: s.label for s in STAGES}
-    for name, (_, about) in evals.items():
-        chunks = evaluated_chunks(work, name, config)
-        print_eval_set(result, labels, name, f"{about}; {chunks} chunks of {args.seq_len}")
-    print_tables(result, labels, list(evals), args.seeds)
+    print_training(work, config, args, per_run)
+    print_results(work, result, config, evals, args.seeds)
     print(f"\nwall {time.monotonic() - clock:.0f} s; tables and plots: {work / 'ablation'}")
 
 
