@@ -325,13 +325,15 @@ def read_record(prefix: str) -> dict | None:
         return json.loads(stream.read().decode("utf-8"))
 
 
-def recorded_counters(root: str) -> dict[str, int]:
+def recorded_counters(root: str, index: int | None = None) -> dict[str, int]:
     """Every pass's counts over every file, summed from the completion records under the run's
     staging folder `root`: each file counted exactly once whatever the runner did (a bundle
     retried after a worker's loss writes its record again, where Beam's attempted metrics would
-    count it twice; Prism 2.77 lost counts of whole bundles, 2,117 of 5,414 pages' removals)."""
+    count it twice; Prism 2.77 lost counts of whole bundles, 2,117 of 5,414 pages' removals).
+    `index`: one pass's records only."""
     totals: dict[str, int] = defaultdict(int)
-    for metadata in FileSystems.match([f"{root}/{DONE}/*/part-*.json"])[0].metadata_list:
+    passes = "*" if index is None else str(index)
+    for metadata in FileSystems.match([f"{root}/{DONE}/{passes}/part-*.json"])[0].metadata_list:
         with FileSystems.open(metadata.path) as stream:
             for name, n in json.loads(stream.read().decode("utf-8")).get("counters", {}).items():
                 totals[name] += n

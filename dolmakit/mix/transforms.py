@@ -78,13 +78,14 @@ class ReadSourceFn(CountingDoFn):
 
     def process(self, element: tuple[str, InputFile]) -> Iterator[Any]:
         name, file = element
-        started, records = time.monotonic(), 0
+        started, records, before = time.monotonic(), 0, self.tallied()
         for item in source_records(name, file, self.rules[name], self.attributes[name]):
             records += 1
             routed = route(item, self.counters[name])
             yield (name, item) if isinstance(item, Document) else routed  # tagged when not kept
         if self.done is not None:
-            record_done(*self.done, f"part-{self.places[name]}-{file.index:05d}", records)
+            record_done(*self.done, f"part-{self.places[name]}-{file.index:05d}", records,
+                        self.counted_since(before))  # fmt: skip
         LOG.info("source %s: file %d of %d, %s, %d records in %.1f s", name, file.index + 1,
                  file.total, file.path, records, time.monotonic() - started)  # fmt: skip
 
