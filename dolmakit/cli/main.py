@@ -36,8 +36,8 @@ def cli() -> None:
 def run(ctx: click.Context, pipeline_file: str, overrides: tuple[str, ...], output: str | None,
         quiet: bool, fresh: bool) -> None:  # fmt: skip
     """Run PIPELINE_FILE (YAML). Other options pass through to Beam, e.g. --runner DataflowRunner
-    --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, in
-    one process unless run.workers says otherwise. The same command again after a run was
+    --project P --region R --temp_location gs://B/tmp; without --runner it runs locally, a
+    worker process per core (run.workers). The same command again after a run was
     stopped goes on where it stopped (files already done are not read again)."""
     from dolmakit.core.config_files import text_override
     from dolmakit.engine.run import run_pipeline

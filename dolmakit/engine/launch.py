@@ -25,10 +25,10 @@ from dolmakit.io.inputs import InputFile
 
 LOG = logging.getLogger("dolmakit")
 LOCAL = "local"
-# Input bytes per worker process below which another one does not pay: a worker takes about
-# 2 CPU seconds to start (Beam, dolmakit, the models of its steps), and the shipped pipeline reads
-# WARC at about 3 MB/s per core (benchmarks/engine/cores.py: on 14 MB of real pages one process
-# was faster than two, on 70 MB two took 0.79x its wall)
+# Input bytes per worker process below which another one does not pay: workers take CPU seconds
+# to start (Beam, dolmakit, then the models of their steps). benchmarks/engine/cores.py, the
+# shipped pipeline on real pages: 14 MB took 0.95x the wall of one process with two workers,
+# 70 MB 0.78x, 141 MB 0.70x
 WORKER_BYTES = 32_000_000
 
 
@@ -60,16 +60,15 @@ def choose_runner(options: PipelineOptions, configured: str, workers: int) -> tu
         stage_dolmakit(options)
         return name, name
     direct = options.view_as(DirectOptions)
-    count = workers
-    direct.direct_num_workers = count
-    direct.direct_running_mode = "multi_processing" if count > 1 else "in_memory"
+    direct.direct_num_workers = workers
+    direct.direct_running_mode = "multi_processing" if workers > 1 else "in_memory"
     # The workers inherit this: glibc's default of 8 malloc arenas per core lets gRPC's threads
     # fragment a worker's heap (measured: a 50k-document minhash run's process tree 1,581 MiB
     # with the default, 1,351 MiB with 2); a value the user set is kept.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     guard_timed_flushes()  # Beam's race that lost documents between worker processes
     standard.runner = None
-    return FnApiRunner(), f"local ({count} worker{'s' if count > 1 else ''})"
+    return FnApiRunner(), f"local ({workers} worker{'s' if workers > 1 else ''})"
 
 
 def local_workers(configured: int, sizes: Sequence[int]) -> int:

@@ -38,6 +38,7 @@ from dolmakit.engine.ownership import (
     staging_path,
 )
 from dolmakit.engine.watcher import watching
+from dolmakit.io.file_writers import make_folder
 from dolmakit.report.build import write_report
 
 if TYPE_CHECKING:
@@ -162,12 +163,12 @@ def resumable(job: Job) -> str | None:
     if fingerprint is None:
         return None
     folders = sorted(own_staging_folders(job.root, keep=""), reverse=True)
-    for folder in folders:
-        mark = read_mark(folder)
+    marks = [(folder, read_mark(folder)) for folder in folders]  # one read each
+    for folder, mark in marks:
         if mark.get("command") == job.command and mark.get("fingerprint") == fingerprint:
             LOG.info("resuming the unfinished %s in %s/ (--fresh starts over)", job.command, folder)
             return folder
-    if any(read_mark(folder).get("command") == job.command for folder in folders):
+    if any(mark.get("command") == job.command for _, mark in marks):
         LOG.info("starting over: the config or the inputs changed since the unfinished %s "
                  "under %s/", job.command, job.root)  # fmt: skip
     return None
@@ -225,9 +226,7 @@ def records_add_up(report: dict, max_error_fraction: float) -> list[str]:
 def _move(source: str, target: str) -> None:
     """A local file or folder is renamed whole; on object stores every object is renamed."""
     if "://" not in source:
-        parent = target.rsplit("/", 1)[0]
-        if not FileSystems.exists(parent):
-            FileSystems.mkdirs(parent)
+        make_folder(target.rsplit("/", 1)[0])
         FileSystems.rename([source], [target])
         return
     files = [meta.path for meta in FileSystems.match([f"{source}/**"])[0].metadata_list]

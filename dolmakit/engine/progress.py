@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.logs import duration
-from dolmakit.engine.segments import DONE, write_bytes
+from dolmakit.engine.segments import DONE, read_json, write_bytes
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,7 @@ class DoneRecords:
         for metadata in FileSystems.match([f"{folder}/*.json"])[0].metadata_list:
             part = metadata.path.rsplit("/", 1)[-1].removesuffix(".json")
             if part not in records:
-                with FileSystems.open(metadata.path) as stream:
-                    records[part] = json.loads(stream.read().decode("utf-8"))
+                records[part] = read_json(metadata.path)
 
 
 def record_done(staging: str, index: int, part: str, records: int,

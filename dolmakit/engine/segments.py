@@ -321,7 +321,12 @@ def write_record(prefix: str, counts: dict[str, int], keys: list[Any], main: tup
 def read_record(prefix: str) -> dict | None:
     if not FileSystems.exists(f"{prefix}.json"):
         return None
-    with FileSystems.open(f"{prefix}.json") as stream:
+    return read_json(f"{prefix}.json")
+
+
+def read_json(path: str) -> dict:
+    """A completion record (or any JSON file) through Beam's FileSystems."""
+    with FileSystems.open(path) as stream:
         return json.loads(stream.read().decode("utf-8"))
 
 
@@ -334,9 +339,8 @@ def recorded_counters(root: str, index: int | None = None) -> dict[str, int]:
     totals: dict[str, int] = defaultdict(int)
     passes = "*" if index is None else str(index)
     for metadata in FileSystems.match([f"{root}/{DONE}/{passes}/part-*.json"])[0].metadata_list:
-        with FileSystems.open(metadata.path) as stream:
-            for name, n in json.loads(stream.read().decode("utf-8")).get("counters", {}).items():
-                totals[name] += n
+        for name, n in read_json(metadata.path).get("counters", {}).items():
+            totals[name] += n
     return dict(totals)
 
 
