@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -226,12 +227,25 @@ def records_add_up(report: dict, max_error_fraction: float) -> list[str]:
 def _move(source: str, target: str) -> None:
     """A local file or folder is renamed whole; on object stores every object is renamed."""
     if "://" not in source:
+        if os.path.isdir(target):  # left by the user holding no file (files are refused)
+            _merge_into(source, target)
+            return
         make_folder(target.rsplit("/", 1)[0])
         FileSystems.rename([source], [target])
         return
     files = [meta.path for meta in FileSystems.match([f"{source}/**"])[0].metadata_list]
     files = files or [source]
     FileSystems.rename(files, [target + path[len(source) :] for path in files])
+
+
+def _merge_into(source: str, target: str) -> None:
+    """Moves a local folder's files one by one into an existing folder, so that folders the
+    user made there (empty ones: a file would have stopped the job) stay as they were."""
+    for folder, _, names in os.walk(source):
+        into = target + folder[len(source) :]
+        make_folder(into)
+        if names:
+            FileSystems.rename([f"{folder}/{n}" for n in names], [f"{into}/{n}" for n in names])
 
 
 def _join(root: str, relative: str) -> str:

@@ -70,10 +70,11 @@ def run_warnings(totals: dict[str, Any]) -> list[str]:
 
 
 def write_report(report: dict, root: str) -> tuple[str, str]:
-    """Writes report.json and report.html under root (each written whole, then renamed)."""
+    """Writes report.html, then report.json, under root (each written whole, then renamed):
+    report.json last, as a finished job is one whose report.json exists."""
     paths = (f"{root}/report.json", f"{root}/report.html")
-    write_atomically(paths[0], json.dumps(report, indent=2, ensure_ascii=False, default=str))
     write_atomically(paths[1], render_html(report))
+    write_atomically(paths[0], json.dumps(report, indent=2, ensure_ascii=False, default=str))
     return paths
 
 

@@ -117,6 +117,32 @@ def test_a_foreign_file_inside_an_owned_folder_stops_it_too(root):
     assert tree(folder) == before
 
 
+def test_an_empty_folder_of_the_users_inside_an_owned_one_stays_and_the_rerun_publishes(tmp_path):
+    run_job(WriteFiles(str(tmp_path), FIRST))
+    (tmp_path / "documents" / "mine" / "deeper").mkdir(parents=True)  # no file: not refused
+    second = {"documents/part-0.jsonl": "A", "config.yaml": "c2"}
+    assert run_job(WriteFiles(str(tmp_path), second)).published
+    assert (tmp_path / "documents" / "mine" / "deeper").is_dir()
+    assert {k: v for k, v in tree(tmp_path).items() if not k.startswith(("report.", "_"))} == {
+        "documents/part-0.jsonl": "A", "config.yaml": "c2"}  # fmt: skip
+    assert ledger_files(tmp_path)["run"] == sorted([*second, "report.html", "report.json"])
+
+
+def test_report_json_is_written_after_report_html(tmp_path, monkeypatch):
+    from dolmakit.report import build
+
+    written, real = [], build.write_atomically
+
+    def recording(path: str, text: str) -> None:
+        written.append(Path(path).name)
+        real(path, text)
+
+    monkeypatch.setattr(build, "write_atomically", recording)
+    run_job(WriteFiles(str(tmp_path), FIRST))
+    assert [name for name in written if name.startswith("report.")] == ["report.html",
+                                                                         "report.json"]  # fmt: skip
+
+
 def test_a_job_that_does_not_add_up_leaves_the_previous_outputs_as_they_were(root):
     folder, given = root
     run_job(WriteFiles(given, FIRST))
