@@ -28,15 +28,17 @@ def mix(ctx: click.Context, mix_file: str, overrides: tuple[str, ...], output: s
     configure_logging(quiet)
     settings = list(overrides) + ([text_override("output", output)] if output else [])
     result = run_mix(mix_file, settings, list(ctx.args))
-    click.echo(format_table(result.report))
+    click.echo(format_table(result.report, result.where))
     for line in result.status_lines(result.report["output"]):
         click.echo(line)
     if not result.published:
         sys.exit(1)
 
 
-def format_table(report: dict) -> str:
-    """The realized mix as text, the way LLaMA's Table 1 reads."""
+def format_table(report: dict, where: str | None = None) -> str:
+    """The realized mix as text, the way LLaMA's Table 1 reads; its files are under `where`
+    (the output path once published, else the staging folder), by default the output path."""
+    where = where or report["output"]
     lines = [f"{'source':<16} {'prop. plan':>10} {'realized':>9} {'epochs plan':>11} "
              f"{'realized':>9} {'tokens':>14} {'disk':>14}"]  # fmt: skip
     for row in report["mix"]:
@@ -47,17 +49,17 @@ def format_table(report: dict) -> str:
         )
     budget = report["budget_tokens"]
     lines.append(f"training tokens: {budget['realized']:,} (planned {budget['planned']:,})")
-    lines.append(f"shards: {report['output']}/train/  held out: {_held_out(report)}")
-    lines.append(f"report: {report['output']}/report.json  {report['output']}/report.html")
+    lines.append(f"shards: {where}/train/  held out: {_held_out(report, where)}")
+    lines.append(f"report: {where}/report.json  {where}/report.html")
     lines += [f"WARNING: {warning}" for warning in report.get("warnings", [])]
     return "\n".join(lines)
 
 
-def _held_out(report: dict) -> str:
+def _held_out(report: dict, where: str) -> str:
     """The held-out folders that exist: one per source that holds out a document."""
     sources = [row["source"] for row in report["mix"] if row["held_out"]["documents"]]
     if not sources:
         return "none"
     if len(sources) == len(report["mix"]):
-        return f"{report['output']}/heldout/"
-    return "  ".join(f"{report['output']}/heldout/{name}/" for name in sources)
+        return f"{where}/heldout/"
+    return "  ".join(f"{where}/heldout/{name}/" for name in sources)

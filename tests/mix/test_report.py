@@ -54,3 +54,8 @@ def test_the_table_names_only_held_out_folders_that_exist_and_prints_the_warning
     every = format_table(report([row("web", 0.5, 0.5, 1), row("wiki", 0.5, 0.5, 2)]))
     assert "shards: out/m/train/  held out: out/m/heldout/" in every.splitlines()
     assert "WARNING" not in every
+    staged = format_table(report([row("web", 1.0, 1.0, 1)]), "out/m/_incomplete-x")
+    assert staged.splitlines()[-2:] == [
+        "shards: out/m/_incomplete-x/train/  held out: out/m/_incomplete-x/heldout/",
+        "report: out/m/_incomplete-x/report.json  out/m/_incomplete-x/report.html",
+    ]  # an unpublished mix's files are in its staging folder
