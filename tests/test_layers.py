@@ -68,3 +68,11 @@ def test_an_upward_import_is_caught(tmp_path):
         "core/bad.py:2: core imports cli, a layer above",
         "loose.py: a module outside every folder",
     ]
+
+
+def test_the_readme_layout_lists_the_layers_in_their_order():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = [line.split("/")[1] for line in layout.splitlines() if line.startswith("dolmakit/")]
+    assert [name for name in listed if name != "data"] == LAYERS
+    assert "data" in listed  # the bundled models, which are no layer (no code)

@@ -16,11 +16,24 @@ queue, which the gRPC thread drains on its own; Beam's close() already waited on
 Beam's runner-side streams are only written through write() (bundle inputs and timers), so that
 one method is enough; the SDK workers' own streams are size-based (no timer) on the
 multi-process runner.
+
+The patch is on a private class, for the whole process (the runner's streams are made deep in
+Beam's worker handlers; there is no option to pass a stream class). It was read against Beam's
+data_plane.py and checked by tests/engine/test_data_plane.py on the versions in CHECKED_WITH; on
+any other version the guard still installs (taking a lock cannot lose data) but says so once, and
+tests/engine/test_data_plane.py fails until the version is checked and added here.
 """
 
 from __future__ import annotations
 
+import logging
+
+import apache_beam
 from apache_beam.runners.worker import data_plane
+
+LOG = logging.getLogger("dolmakit")
+# Beam versions whose data plane this guard was read against and its tests passed on.
+CHECKED_WITH = ("2.77.0",)
 
 _TIMED_STREAM = data_plane.TimeBasedBufferingClosableOutputStream
 _UNGUARDED_WRITE = data_plane.SizeBasedBufferingClosableOutputStream.write
@@ -33,6 +46,10 @@ def _write_under_flush_lock(self, b: bytes, nested: bool = False) -> None:
 
 def guard_timed_flushes() -> None:
     """Installs the guard (idempotent): from now on a write and a timed flush never interleave."""
+    if not guarded() and apache_beam.__version__ not in CHECKED_WITH:
+        LOG.warning("Beam %s: dolmakit's guard of the data plane's timed flush was checked on "
+                    "Beam %s only; run tests/engine/test_data_plane.py on this version",
+                    apache_beam.__version__, ", ".join(CHECKED_WITH))  # fmt: skip
     _TIMED_STREAM.write = _write_under_flush_lock
 
 

@@ -10,7 +10,7 @@ import apache_beam as beam
 from apache_beam.runners.portability.fn_api_runner import worker_handlers
 from apache_beam.runners.worker import data_plane as beam_data_plane
 
-from dolmakit.engine.data_plane import guard_timed_flushes, guarded
+from dolmakit.engine.data_plane import CHECKED_WITH, guard_timed_flushes, guarded
 from dolmakit.engine.launch import choose_runner, new_pipeline
 
 CHUNK = b"x" * 1000
@@ -45,6 +45,23 @@ def test_beams_own_timed_stream_still_loses_those_writes(monkeypatch):
     guard_timed_flushes()
     monkeypatch.delattr(beam_data_plane.TimeBasedBufferingClosableOutputStream, "write")
     assert bytes_delivered_while_the_send_queue_blocks() < CHUNKS * len(CHUNK)
+
+
+def test_the_installed_beam_is_one_the_guard_was_checked_on():
+    """A new Beam: read its data_plane.py against the guard, run this file, add the version."""
+    assert beam.__version__ in CHECKED_WITH
+
+
+def test_on_a_beam_it_was_not_checked_on_the_guard_says_so(monkeypatch, caplog):
+    monkeypatch.delattr(beam_data_plane.TimeBasedBufferingClosableOutputStream, "write",
+                        raising=False)  # fmt: skip
+    monkeypatch.setattr(beam, "__version__", "9.9.9")
+    guard_timed_flushes()
+    assert guarded()
+    assert caplog.messages == [
+        "Beam 9.9.9: dolmakit's guard of the data plane's timed flush was checked on Beam "
+        "2.77.0 only; run tests/engine/test_data_plane.py on this version"
+    ]
 
 
 def test_the_local_runner_installs_the_guard(monkeypatch):
