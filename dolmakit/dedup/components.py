@@ -11,6 +11,10 @@ fails the check goes to one group (the residue: empty or a few nodes for duplica
 long chain at worst), whose union-find gives the true root of each of its nodes; a star's
 members then take their centre's root (a centre outside the residue is its own). Every
 component is labelled with its smallest node, however many rounds it would have needed.
+
+The residue is one group on one worker, so it is bounded (`max_residue_edges`): a graph that
+leaves more unconverged edges than that after its rounds fails with an error that says so and
+names the setting to raise (`rounds`), instead of running one worker out of memory.
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ from dolmakit.core.routing import CountingDoFn
 
 Node = Hashable
 Edge = tuple[Node, Node]
+# the residue's union-find holds every node of these edges in one worker: 1 to 2 GB at this
+MAX_RESIDUE_EDGES = 10_000_000
+
+
+class ResidueTooLarge(RuntimeError):
+    """More unconverged edges after the rounds than one worker's union-find may take."""
 
 
 def large_star(adjacency: tuple[Node, Iterable[Node]]) -> Iterator[Edge]:
@@ -82,9 +92,11 @@ class _StarRound(beam.PTransform):
 class ConnectedComponents(beam.PTransform):
     """Edges (a, b) -> (node, smallest node of its component) for every node of an edge."""
 
-    def __init__(self, rounds: int, counter_prefix: str):
+    def __init__(self, rounds: int, counter_prefix: str,
+                 max_residue_edges: int = MAX_RESIDUE_EDGES):  # fmt: skip
         super().__init__()
         self.rounds, self.counter_prefix = rounds, counter_prefix
+        self.max_residue_edges = max_residue_edges
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
         edges = edges | "Normalize edges" >> beam.Map(lambda e: _edge(*e)) | beam.Distinct()
@@ -100,7 +112,10 @@ class ConnectedComponents(beam.PTransform):
         finished = (
             stars[RESIDUE]
             | "Residue in one group" >> beam.GroupByKey()
-            | "Union-find the residue" >> beam.FlatMap(lambda group: union_find(group[1]))
+            | "Union-find the residue"
+            >> beam.FlatMap(
+                finish_residue, self.max_residue_edges, self.rounds, self.counter_prefix
+            )
         )
         return (
             {STAR: stars[STAR], RESIDUE: finished}
@@ -110,6 +125,23 @@ class ConnectedComponents(beam.PTransform):
 
 
 STAR, RESIDUE = "star", "residue"
+
+
+def finish_residue(group: tuple[None, Iterable[Edge]], limit: int, rounds: int,
+                   name: str) -> Iterator[tuple[Node, Node]]:  # fmt: skip
+    """The residue's labels by union-find, failing past `limit` edges (see the module's note)."""
+    return union_find(_bounded(group[1], limit, rounds, name))
+
+
+def _bounded(edges: Iterable[Edge], limit: int, rounds: int, name: str) -> Iterator[Edge]:
+    for count, edge in enumerate(edges, 1):
+        if count > limit:
+            raise ResidueTooLarge(
+                f"{name}: more than {limit:,} edges of connected components had not converged "
+                f"after {rounds} rounds, too many for the one worker that finishes them; raise "
+                f"the step's `rounds` (each round is one more pass over the edges)"
+            )
+        yield edge
 
 
 class _LabelFn(CountingDoFn):

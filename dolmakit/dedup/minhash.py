@@ -45,7 +45,8 @@ class MinHashDedupConfig:
     # keep a candidate pair only if its signatures' estimated Jaccard reaches the threshold
     verify: bool = False
     # large-star/small-star rounds of connected components spread over the workers; what is not
-    # a star after them (rare: long chains) is finished in one group, so every cluster is whole
+    # a star after them (rare: long chains) is finished in one group, so every cluster is whole;
+    # a run whose rest is too large for one worker fails asking for more rounds
     rounds: int = 8
     # band keys travel packed in this many groups (each of about 1/band_groups of them); more
     # for more workers to share the candidate search

@@ -67,3 +67,18 @@ def test_a_long_shuffled_chain_and_stars_beside_it():
     chain = list(zip(names, names[1:], strict=False))
     stars = [("s0000", f"s{i:04d}") for i in range(1, 50)]
     check(chain + stars, max_rounds=2)
+
+
+def test_a_residue_over_its_bound_fails_naming_the_setting():
+    chain = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(64)]
+    message = (r"cc: more than 20 edges of connected components had not converged after 1 "
+               r"rounds.*raise the step's `rounds`")  # fmt: skip
+    with pytest.raises(Exception, match=message), TestPipeline() as pipeline:
+        _ = pipeline | beam.Create(chain) | ConnectedComponents(1, "cc", max_residue_edges=20)
+
+
+def test_a_residue_within_its_bound_converges():
+    chain = [(f"n{i:03d}", f"n{i + 1:03d}") for i in range(64)]
+    with TestPipeline() as pipeline:
+        labels = pipeline | beam.Create(chain) | ConnectedComponents(1, "cc", max_residue_edges=200)
+        assert_that(labels, equal_to(expected_labels(chain)))
