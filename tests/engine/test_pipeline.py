@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 
+import apache_beam as beam
+import pytest
 from apache_beam.internal import pickler
 from conftest import REPO, SAMPLE_WARC
 
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.dedup.exact import ExactDedup, ExactDedupConfig
 from dolmakit.dedup.lines import LineDedup, LineDedupConfig
 from dolmakit.dedup.minhash import MinHashDedup, MinHashDedupConfig
 from dolmakit.engine.config import load_pipeline
 from dolmakit.engine.pipeline import make_pipeline
+from dolmakit.engine.run import run_pipeline
 from dolmakit.engine.segments import Outputs, ReadPassFn, Segment, plan_segments
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader
@@ -88,3 +93,37 @@ def test_a_resumed_run_skips_the_decision_of_a_pass_whose_files_are_all_done(tmp
     assert "No labels for line_dedup: its pass is done" in names
     assert {"Decide exact_dedup", "Decide minhash_dedup"} <= names
     assert "Decide line_dedup" not in names
+
+
+@pytest.fixture
+def pickled_documents(monkeypatch) -> Counter:
+    """Counts, by class, the documents (kept, removed or errors) that pickle encodes: what Beam's
+    coders do to an element of those classes that leaves one stage for the next."""
+    pickled: Counter = Counter()
+    for kind in (Document, Removed, ErrorRecord):
+
+        def counted(self, protocol, name=kind.__name__, reduce=kind.__reduce_ex__):
+            pickled[name] += 1
+            return reduce(self, protocol)
+
+        monkeypatch.setattr(kind, "__reduce_ex__", counted)
+    return pickled
+
+
+def test_no_document_leaves_its_stage_in_a_commoncrawl_run(tmp_path, pickled_documents):
+    """Run for real: every element that crosses a GroupByKey, a Flatten or any other boundary
+    between stages is encoded, so a document there would be counted; only files' names, keys
+    and labels cross."""
+    overrides = [f"input.paths=[{SAMPLE_WARC}]", f"output.path={tmp_path}"]
+    summary = run_pipeline(str(REPO / "pipelines" / "commoncrawl.yaml"), overrides, [])
+    assert (summary.report["totals"]["kept"], summary.report["totals"]["removed"]) == (2, 33)
+    assert pickled_documents == Counter()
+
+
+def test_a_document_that_crosses_a_shuffle_is_counted(pickled_documents):
+    """The check above can fail: documents grouped by source are encoded on their way."""
+    with beam.Pipeline() as pipeline:
+        _ = (pipeline | beam.Create(["a", "b"])
+             | beam.Map(lambda text: ("web", Document(text, text, "web")))
+             | beam.GroupByKey())  # fmt: skip
+    assert pickled_documents["Document"] >= 2
