@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dolmakit.cli.options import quiet_flag, set_overrides, training_options
 from dolmakit.core.logs import configure as configure_logging
 
 
@@ -18,35 +19,23 @@ from dolmakit.core.logs import configure as configure_logging
                    "of the first mix into OUT/tokenizer).")  # fmt: skip
 @click.option("--vocab-size", default=8192, show_default=True, type=int,
               help="Vocabulary of the tokenizer trained without --tokenizer.")  # fmt: skip
-@click.option("--preset", default="tiny", show_default=True, help="Model preset: tiny or small.")
+@training_options
 @click.option("--tokens", default=2_000_000, show_default=True, type=int,
               help="Training tokens per run; steps = tokens / (batch size * seq len).")  # fmt: skip
 @click.option("--seeds", default=3, show_default=True, type=int, help="Runs per mix: seeds 0..K-1.")
-@click.option("--seq-len", default=256, show_default=True, type=int)
-@click.option("--batch-size", default=16, show_default=True, type=int)
-@click.option("--lr", default=1e-3, show_default=True, type=float, help="Peak learning rate.")
 @click.option("--warmup-steps", type=int, help="Default: a tenth of the steps.")
-@click.option("--eval-batches", default=8, show_default=True, type=int)
 @click.option("--log-every", type=int,
               help="Steps between train-loss points; default: 10, or a tenth of the steps "
                    "(at least 1) for runs under 100 steps.")  # fmt: skip
-@click.option("--precision", default="auto", show_default=True,
-              type=click.Choice(["auto", "fp32", "bf16"]))  # fmt: skip
-@click.option("--compile", "compile_", is_flag=True, help="torch.compile the model.")
 @click.option("--model", "model_overrides", multiple=True, metavar="FIELD=INT",
               help="Override a ModelConfig field of the preset, e.g. --model dim=64.")  # fmt: skip
-@click.option(
-    "--set",
-    "mix_overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A setting applied to every mix file, e.g. --set budget_tokens=7000.",
-)
+@set_overrides("A setting applied to every mix file, e.g. --set budget_tokens=7000.",
+               dest="mix_overrides")  # fmt: skip
 @click.option("--eval", "eval_specs", multiple=True, metavar="NAME=FILE",
               help="Texts every mix is evaluated on (Dolma JSONL, or plain text with one "
                    "text per blank-line-separated block), e.g. "
                    "--eval clean=books.jsonl.gz; repeat a NAME to add files to it.")  # fmt: skip
-@click.option("--quiet", is_flag=True, help="Only print the table.")
+@quiet_flag("the table")
 def ablate(mix_files: tuple[str, ...], out_dir: str, tokenizer: str | None, vocab_size: int,
            preset: str, tokens: int, seeds: int, seq_len: int, batch_size: int, lr: float,
            warmup_steps: int | None, eval_batches: int, log_every: int | None, precision: str,

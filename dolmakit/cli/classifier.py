@@ -8,15 +8,11 @@ from typing import Any
 
 import click
 
-from dolmakit.cli.options import input_files, wikipedia_text
+from dolmakit.cli.options import input_files, labelled_documents, wikipedia_text
 from dolmakit.fasttext_training.fit import NEGATIVE, POSITIVE, TrainParams
 from dolmakit.fasttext_training.training import Sources
 
 _DEFAULTS = TrainParams()
-_INPUTS = (
-    "Dolma JSONL files (.jsonl, .json.gz, ...: the `text` of each line), plain text files "
-    "(one document per blank-line-separated block) or folders of them"
-)
 
 
 @click.group()
@@ -40,18 +36,7 @@ def classifier() -> None:
 @input_files(
     "--web", "wikipedia recipe: a WARC file of random web pages (negatives: its English pages)."
 )
-@click.option(
-    "--positive",
-    multiple=True,
-    metavar="PATH",
-    help=f"Reference-like (hq) documents, repeatable: {_INPUTS}.",
-)
-@click.option(
-    "--negative",
-    multiple=True,
-    metavar="PATH",
-    help="Other (lq) documents, repeatable, same formats.",
-)
+@labelled_documents(positive="Reference-like (hq)", negative="Other (lq)")
 @click.option(
     "--out",
     required=True,
@@ -111,20 +96,7 @@ def train(
 
 @classifier.command(name="eval")
 @click.option("--model", required=True, help="A folder `train` wrote, or a model file.")
-@click.option(
-    "--positive",
-    multiple=True,
-    required=True,
-    metavar="PATH",
-    help=f"hq documents, repeatable: {_INPUTS}.",
-)
-@click.option(
-    "--negative",
-    multiple=True,
-    required=True,
-    metavar="PATH",
-    help="lq documents, repeatable, same formats.",
-)
+@labelled_documents(positive="hq", negative="lq", required=True)
 @click.option("--threshold", default=_DEFAULTS.threshold, show_default=True)
 def evaluate(
     model: str, positive: tuple[str, ...], negative: tuple[str, ...], threshold: float

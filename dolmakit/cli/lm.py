@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dolmakit.cli.options import wikipedia_text
+from dolmakit.cli.options import kenlm_language, wikipedia_text
 from dolmakit.kenlm_training.build import DEFAULT_VOCAB_SIZE, TrainConfig, display_path
 
 
@@ -28,7 +28,7 @@ def _parse_prune(_ctx, _param, value: str | None) -> tuple[int, ...]:
 
 @lm.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--language", default="en", show_default=True, help="Language code of the files.")
+@kenlm_language("Language code of the files.")
 @click.option(
     "--out",
     "out_dir",
@@ -83,7 +83,7 @@ def train(corpus, language, out_dir, order, vocab_size, prune, memory, no_quanti
     type=click.Path(file_okay=False),
     help="Model folder (with <lang>.sp.model and <lang>.arpa.bin).",
 )
-@click.option("--language", default="en", show_default=True)
+@kenlm_language("Language code of the model (and of the WARC pages read from SAMPLE).")
 @click.option(
     "--percentiles",
     nargs=2,

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from dolmakit.cli.options import quiet_flag, set_overrides
 from dolmakit.core.errors import ConfigError, DolmakitError
 from dolmakit.core.logs import configure as configure_logging
 from dolmakit.core.version import versions_line
@@ -21,15 +22,9 @@ def cli() -> None:
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("pipeline_file", type=click.Path(dir_okay=False))
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a config value, e.g. --set output.format=parquet (repeatable).",
-)
+@set_overrides("Override a config value, e.g. --set output.format=parquet (repeatable).")
 @click.option("--output", help="Output prefix (local path, gs:// or s3://); same as output.path.")
-@click.option("--quiet", is_flag=True, help="Only print the summary.")
+@quiet_flag("the summary")
 @click.option("--fresh", is_flag=True, help="Start over: do not resume an unfinished run of the "
               "same config and inputs under the output path.")  # fmt: skip
 @click.pass_context

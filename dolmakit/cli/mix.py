@@ -6,16 +6,16 @@ import sys
 
 import click
 
+from dolmakit.cli.options import quiet_flag, set_overrides
 from dolmakit.core.logs import configure as configure_logging
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("mix_file", type=click.Path(dir_okay=False))
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="Override a mix value, e.g. --set budget_tokens=2000000 or "
-                   "--set sources.wikipedia.epochs=3 (repeatable).")  # fmt: skip
+@set_overrides("Override a mix value, e.g. --set budget_tokens=2000000 or "
+               "--set sources.wikipedia.epochs=3 (repeatable).")  # fmt: skip
 @click.option("--output", help="Output folder; same as --set output=...")
-@click.option("--quiet", is_flag=True, help="Only print the table.")
+@quiet_flag("the table")
 @click.pass_context
 def mix(ctx: click.Context, mix_file: str, overrides: tuple[str, ...], output: str | None,
         quiet: bool) -> None:  # fmt: skip

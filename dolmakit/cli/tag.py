@@ -7,17 +7,16 @@ import sys
 
 import click
 
+from dolmakit.cli.options import quiet_flag, set_overrides
 from dolmakit.core.logs import configure as configure_logging
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("tag_file", type=click.Path(dir_okay=False))
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="Override a value, e.g. --set steps.pii_v1.config.kinds=[email] "
-                   "(repeatable).")  # fmt: skip
+@set_overrides("Override a value, e.g. --set steps.pii_v1.config.kinds=[email] (repeatable).")
 @click.option("--dataset", help="The Dolma dataset's root (local, gs://, s3://); same as "
               "--set dataset=...")  # fmt: skip
-@click.option("--quiet", is_flag=True, help="Only print the summary.")
+@quiet_flag("the summary")
 @click.pass_context
 def tag(ctx: click.Context, tag_file: str, overrides: tuple[str, ...], dataset: str | None,
         quiet: bool) -> None:  # fmt: skip

@@ -7,38 +7,30 @@ import signal
 
 import click
 
+from dolmakit.cli.options import quiet_flag, train_config, training_options
 from dolmakit.core.logs import configure as configure_logging
 
 
 @click.command()
 @click.option("--mix", "mix_dir", required=True, type=click.Path(file_okay=False, exists=True),
               help="A mix's output folder (with train/ and heldout/<source>/).")  # fmt: skip
-@click.option("--preset", default="tiny", show_default=True, help="Model preset: tiny or small.")
-@click.option("--steps", default=1000, show_default=True, type=int)
-@click.option("--seq-len", default=256, show_default=True, type=int)
-@click.option("--batch-size", default=16, show_default=True, type=int)
-@click.option("--lr", default=1e-3, show_default=True, type=float, help="Peak learning rate.")
-@click.option("--warmup-steps", default=100, show_default=True, type=int)
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--eval-every", default=200, show_default=True, type=int)
-@click.option("--eval-batches", default=8, show_default=True, type=int)
-@click.option("--checkpoint-every", default=500, show_default=True, type=int)
-@click.option("--precision", default="auto", show_default=True,
-              type=click.Choice(["auto", "fp32", "bf16"]),
-              help="auto: bf16 autocast on a CUDA device that supports it, else fp32.")  # fmt: skip
-@click.option("--compile", "compile_", is_flag=True, help="torch.compile the model.")
-@click.option("--out", "out_dir", default="train-out", show_default=True,
-              help="Folder for checkpoints/ and metrics.jsonl.")  # fmt: skip
+@training_options
+@train_config("--steps")
+@train_config("--warmup-steps")
+@train_config("--seed")
+@train_config("--eval-every")
+@train_config("--checkpoint-every")
+@train_config("--out", "out_dir", help="Folder for checkpoints/ and metrics.jsonl.")
 @click.option(
     "--vocab-size",
     type=int,
     help="The model's vocabulary; the mix's shards must match it (default: theirs).",
 )
 @click.option("--resume", help="A checkpoint to continue from, or 'latest' (under --out).")
-@click.option("--quiet", is_flag=True, help="Only print the result.")
-def train(mix_dir: str, preset: str, steps: int, seq_len: int, batch_size: int, lr: float,
-          warmup_steps: int, seed: int, eval_every: int, eval_batches: int,
-          checkpoint_every: int, precision: str, compile_: bool, out_dir: str,
+@quiet_flag("the result")
+def train(mix_dir: str, preset: str, seq_len: int, batch_size: int, lr: float, eval_batches: int,
+          precision: str, compile_: bool, steps: int, warmup_steps: int, seed: int,
+          eval_every: int, checkpoint_every: int, out_dir: str,
           vocab_size: int | None, resume: str | None, quiet: bool) -> None:  # fmt: skip
     """Train the LLaMA proxy model on a mix and report held-out loss per source."""
     from dolmakit.llama.train import TrainConfig
