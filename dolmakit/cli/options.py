@@ -3,13 +3,14 @@ command does with it)."""
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
-from importlib.util import find_spec
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from dolmakit.llama.config import PRECISIONS, TrainConfig
 
 F = TypeVar("F", bound=Callable)
 
@@ -70,35 +71,7 @@ def _documents(name: str, help_text: str, required: bool) -> Callable[[F], F]:
     return click.option(name, multiple=True, required=required, metavar="PATH", help=help_text)
 
 
-def _literal_assignments(body: list[ast.stmt]) -> dict[str, Any]:
-    """The names that `body` assigns a literal (`X = (...)`, `x: int = 256`), with its value."""
-    found = {}
-    for statement in body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            target = statement.target
-        else:
-            continue
-        try:
-            if isinstance(target, ast.Name):
-                found[target.id] = ast.literal_eval(statement.value)
-        except ValueError:  # not a literal, e.g. field(default_factory=dict)
-            continue
-    return found
-
-
-def _training_literals() -> tuple[dict[str, Any], dict[str, Any]]:
-    """dolmakit/llama/train.py's module-level literals and TrainConfig's defaults, read from its
-    source: importing it imports torch, which the CLI must do without (--help included)."""
-    tree = ast.parse(Path(find_spec("dolmakit.llama.train").origin).read_text(encoding="utf-8"))
-    (config,) = (node for node in tree.body
-                 if isinstance(node, ast.ClassDef) and node.name == "TrainConfig")  # fmt: skip
-    return _literal_assignments(tree.body), _literal_assignments(config.body)
-
-
-_TRAIN_MODULE, TRAIN_DEFAULTS = _training_literals()
-PRECISIONS: tuple[str, ...] = _TRAIN_MODULE["PRECISIONS"]
+TRAIN_DEFAULTS = {f.name: f.default for f in fields(TrainConfig) if f.default is not MISSING}
 
 
 def train_config(*declarations: str, **settings: Any) -> Callable[[F], F]:

@@ -18,72 +18,14 @@ this package.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dolmakit.core.errors import ConfigError
+from dolmakit.llama.config import PRESETS, ModelConfig, swiglu_hidden_dim
 
-
-@dataclass
-class ModelConfig:
-    vocab_size: int
-    dim: int
-    n_layers: int
-    n_heads: int
-    n_kv_heads: int | None = None  # fewer than n_heads: grouped-query attention; None: n_heads
-    multiple_of: int = 64  # SwiGLU hidden size is rounded up to a multiple of this
-    ffn_dim_multiplier: float | None = None
-    norm_eps: float = 1e-5
-    rope_theta: float = 10000.0
-    max_seq_len: int = 2048
-
-    def __post_init__(self) -> None:
-        for name in ("vocab_size", "dim", "n_layers", "n_heads", "multiple_of", "max_seq_len"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"must be positive: {getattr(self, name)}", key=name)
-        if self.dim % self.n_heads:
-            raise ConfigError(f"dim {self.dim} is not a multiple of n_heads {self.n_heads}",
-                              key="dim")  # fmt: skip
-        if self.head_dim % 2:
-            raise ConfigError(f"head size {self.head_dim} must be even for rotary embeddings",
-                              key="n_heads")  # fmt: skip
-        if self.n_kv_heads is not None and (self.n_kv_heads < 1 or self.n_heads % self.n_kv_heads):
-            raise ConfigError(f"must divide n_heads {self.n_heads}: {self.n_kv_heads}",
-                              key="n_kv_heads")  # fmt: skip
-
-    @property
-    def head_dim(self) -> int:
-        return self.dim // self.n_heads
-
-    @property
-    def kv_heads(self) -> int:
-        return self.n_kv_heads or self.n_heads
-
-    @property
-    def ffn_hidden_dim(self) -> int:
-        return swiglu_hidden_dim(self.dim, self.multiple_of, self.ffn_dim_multiplier)
-
-
-def swiglu_hidden_dim(dim: int, multiple_of: int = 64, multiplier: float | None = None) -> int:
-    """LLaMA's rule: 2/3 of 4*dim keeps SwiGLU's three matrices at the cost of a 4*dim MLP's two."""
-    hidden = int(2 * (4 * dim) / 3)
-    if multiplier is not None:
-        hidden = int(multiplier * hidden)
-    # padded up to the nearest multiple for efficient matrix shapes
-    return multiple_of * ((hidden + multiple_of - 1) // multiple_of)
-
-
-# The vocabulary is the shards' (these are defaults for a model built without shards). `tiny`
-# is 7.4M parameters at the 8,192 pieces `dolmakit ablate` trains its tokenizer with: at
-# LLaMA's 32,000 pieces, a 128-wide model would spend about 80% of its FLOPs in the output
-# layer and learn little else per second. `small` is about GPT-2 small's shape.
-PRESETS: dict[str, ModelConfig] = {
-    "tiny": ModelConfig(vocab_size=8192, dim=256, n_layers=4, n_heads=4),
-    "small": ModelConfig(vocab_size=32000, dim=768, n_layers=12, n_heads=12),
-}
+__all__ = ["PRESETS", "ModelConfig", "Transformer", "swiglu_hidden_dim"]
 
 
 class RMSNorm(nn.Module):

@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -41,71 +41,12 @@ import torch
 
 from dolmakit.core.errors import ConfigError
 from dolmakit.core.logs import duration
-from dolmakit.llama.model import PRESETS, ModelConfig, Transformer
+from dolmakit.llama.config import ModelConfig, TrainConfig
+from dolmakit.llama.model import Transformer
 from dolmakit.tokens.dataset import MemMapDataset
 from dolmakit.tokens.shards import MANIFEST, read_manifest
 
 LOG = logging.getLogger("dolmakit")
-PRECISIONS = ("auto", "fp32", "bf16")
-# fields that do not change what is computed: a resume may change them
-_BOOKKEEPING = {"out_dir", "compile", "precision", "eval_every", "eval_batches",
-                "checkpoint_every", "log_every", "eval_dirs"}  # fmt: skip
-
-
-@dataclass
-class TrainConfig:
-    preset: str = "tiny"
-    seq_len: int = 256
-    batch_size: int = 16
-    steps: int = 1000
-    lr: float = 1e-3
-    warmup_steps: int = 100
-    min_lr_ratio: float = 0.1
-    weight_decay: float = 0.1
-    betas: tuple[float, float] = (0.9, 0.95)
-    grad_clip: float = 1.0
-    seed: int = 0
-    eval_every: int = 200
-    eval_batches: int = 8
-    checkpoint_every: int = 500
-    log_every: int = 10
-    compile: bool = False
-    precision: str = "auto"
-    out_dir: str = "train-out"
-    vocab_size: int | None = None  # None: the shards' manifest's; else it must match it
-    model_overrides: dict = field(default_factory=dict)  # e.g. {"dim": 64, "n_layers": 2}
-    # name -> folder of token shards (same tokenizer) evaluated beside the mix's held-out
-    # sources: one text that every mix of an ablation is measured on
-    eval_dirs: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.betas = tuple(self.betas)
-        if self.preset not in PRESETS:
-            raise ConfigError(f"unknown preset {self.preset!r}; available: "
-                              f"{', '.join(PRESETS)}", key="preset")  # fmt: skip
-        if self.precision not in PRECISIONS:
-            raise ConfigError(f"must be one of {', '.join(PRECISIONS)}: {self.precision!r}",
-                              key="precision")  # fmt: skip
-        for name in ("seq_len", "batch_size", "steps", "eval_every", "eval_batches",
-                     "checkpoint_every", "log_every"):  # fmt: skip
-            if getattr(self, name) < 1:
-                raise ConfigError(f"must be positive: {getattr(self, name)}", key=name)
-        if self.lr <= 0 or self.warmup_steps < 0 or not 0 <= self.min_lr_ratio <= 1:
-            raise ConfigError("lr must be positive, warmup_steps >= 0, min_lr_ratio in [0, 1]",
-                              key="lr")  # fmt: skip
-
-    def model_config(self, vocab_size: int) -> ModelConfig:
-        unknown = set(self.model_overrides) - {f.name for f in fields(ModelConfig)}
-        if unknown:
-            raise ConfigError(f"not ModelConfig fields: {', '.join(sorted(unknown))}",
-                              key="model_overrides")  # fmt: skip
-        base = PRESETS[self.preset]
-        return replace(base, **{"vocab_size": vocab_size, "max_seq_len": self.seq_len,
-                                **self.model_overrides})  # fmt: skip
-
-    def identity(self) -> dict:
-        """The fields a resumed run must share with its checkpoint."""
-        return {k: v for k, v in asdict(self).items() if k not in _BOOKKEEPING}
 
 
 def lr_at(step: int, config: TrainConfig) -> float:
