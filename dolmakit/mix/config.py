@@ -23,6 +23,28 @@ PROPORTION_TOLERANCE = 1e-6
 # tokenizers that need no model file: words split on whitespace (for plans, tests, dry runs)
 BUILTIN_TOKENIZERS = ("whitespace",)
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+# the one attribute a span replacement reads: Dolma's JSONPath `$.attributes.<name>`, jq's
+# `.attributes.<name>`, or the name alone, as include/exclude rules write it
+_SPAN_PATH = re.compile(r"(?:\$?\.attributes\.)?(?P<name>[A-Za-z_][\w.\-]*)")
+
+
+@dataclass
+class SpanReplacementSpec:
+    """Dolma's mixer `span_replacement`: the text of each span of the attribute `span` scored
+    in [min_score, max_score) is replaced by `replacement` (dolmakit.mix.spans)."""
+
+    span: str
+    # `{}` in it stands for the replaced text; "" deletes the span
+    replacement: str
+    # either bound may be left out (Dolma's defaults: every score is in range)
+    min_score: float | None = None
+    max_score: float | None = None
+
+    @property
+    def attribute(self) -> str | None:
+        """The attribute `span` names; None when it is not one of the accepted forms."""
+        match = _SPAN_PATH.fullmatch(self.span.strip())
+        return match["name"] if match else None
 
 
 @dataclass
@@ -43,6 +65,10 @@ class SourceSpec:
     # attribute folders of a Dolma dataset (`paths` then name its documents/ files), joined to
     # each document by line and id before the rules, as Dolma's mixer `attributes` are
     attributes: list[str] = field(default_factory=list)
+    # applied to the documents the rules keep, before tokenizing (token counts are of the edited
+    # text), as Dolma's mixer applies them after its filter; a document left with nothing but
+    # whitespace is removed as `empty_after_span_replacement`
+    span_replacement: list[SpanReplacementSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +188,23 @@ def _check_source(spec: SourceSpec, key: str, max_epochs: float, source: str) ->
                 compile_expression(text)
             except ExpressionError as error:
                 raise ConfigError(str(error), source=source, key=f"{key}.{kind}[{j}]") from None
+    for j, replacement in enumerate(spec.span_replacement):
+        _check_span_replacement(replacement, f"{key}.span_replacement[{j}]", source)
+
+
+def _check_span_replacement(spec: SpanReplacementSpec, key: str, source: str) -> None:
+    if spec.attribute is None:
+        raise ConfigError(
+            f"span names one attribute: `$.attributes.<name>` (Dolma's JSONPath), "
+            f"`.attributes.<name>` (jq) or `<name>`; got {spec.span!r}",
+            source=source,
+            key=f"{key}.span",
+        )
+    low, high = spec.min_score, spec.max_score
+    if low is not None and high is not None and low >= high:
+        raise ConfigError(f"min_score {low} must be below max_score {high} (a span is replaced "
+                          "when min_score <= score < max_score)", source=source,
+                          key=key)  # fmt: skip
 
 
 def _check_targets(config: MixConfig, source: str) -> None:

@@ -2,13 +2,14 @@
 found by the engine's input expansion, each record read by the JSONL reader (or, for a source
 naming `attributes`, by the Dolma reader, which joins the named attributes/<folder>/ files by
 line and id), and each document judged by the source's include/exclude rules (a removed
-document becomes a Removed record, so the mix routes and counts it as a run does).
+document becomes a Removed record, so the mix routes and counts it as a run does), then edited
+by its span replacements (dolmakit.mix.spans).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import dolmakit.io.dolma  # noqa: F401  (registers the readers mix sources are read with)
 import dolmakit.io.jsonl  # noqa: F401
@@ -20,7 +21,11 @@ from dolmakit.io.files import DECOMPRESSION_ERRORS, lines, open_decompressed
 from dolmakit.io.inputs import InputFile, expand_inputs
 from dolmakit.io.readers import READERS, ReadConfig
 from dolmakit.mix.config import ResolvedMix, SourceSpec
+from dolmakit.mix.spans import SpanError, SpanReplacer, edited_text
 
+# a document whose text span replacement leaves empty (or whitespace): removed with this reason,
+# where Dolma's mixer writes it unless its output.min_text_length is set
+EMPTIED = "empty_after_span_replacement"
 FORMAT = "jsonl"  # mix sources are Dolma JSONL, the documents/ output of a pipeline
 JOINED = "dolma"  # ... with attribute folders joined, for a source that names them
 
@@ -73,15 +78,18 @@ Rule = tuple[str, Callable[[Document], bool]]  # the rule as written, and compil
 
 @dataclass
 class SourceRules:
-    """A source's include/exclude rules, compiled (workers compile them in setup)."""
+    """A source's include/exclude rules, compiled, and its span replacements (workers build
+    them in setup)."""
 
     include: list[Rule]
     exclude: list[Rule]
+    replacers: list[SpanReplacer] = field(default_factory=list)
 
     @classmethod
     def of(cls, spec: SourceSpec) -> SourceRules:
         return cls([(text, compile_expression(text)) for text in spec.include],
-                   [(text, compile_expression(text)) for text in spec.exclude])  # fmt: skip
+                   [(text, compile_expression(text)) for text in spec.exclude],
+                   [SpanReplacer(r) for r in spec.span_replacement])  # fmt: skip
 
     def verdict(self, doc: Document) -> str | None:
         """None when the document stays; else the rule that removes it (Dolma's mixer
@@ -93,17 +101,28 @@ class SourceRules:
             return "include: no rule matched"
         return None
 
+    def judge(self, doc: Document, name: str, path: str) -> Document | Removed | ErrorRecord:
+        """The document of source `name` (read from `path`) as the mix takes it: judged by the
+        rules on its own text and attributes, then with its spans replaced (Dolma's order)."""
+        if reason := self.verdict(doc):
+            return Removed(doc, name, reason)
+        try:
+            text = edited_text(doc, self.replacers)
+        except SpanError as error:
+            return ErrorRecord(name, "bad_span", str(error), {"file": path, "id": doc.id})
+        if text is None:
+            return doc
+        return replace(doc, text=text) if text.strip() else Removed(doc, name, EMPTIED)
+
 
 def source_records(
     name: str, file: InputFile, rules: SourceRules, attributes: list[str] = ()
 ) -> Iterator[Document | Removed | ErrorRecord]:
     """Every record of one file of source `name`, with the attribute folders `attributes`
-    joined: the documents its rules keep, Removed for those they remove (the rule is the
-    reason) and for the reader's own removals, and the records the reader could not read (or
-    join: an attributes line of another id) as ErrorRecords."""
+    joined: the documents its rules keep (their spans replaced), Removed for those they remove
+    (the rule is the reason), for those span replacement empties and for the reader's own
+    removals, and the records the reader could not read (or join: an attributes line of another
+    id; or edit: a malformed span) as ErrorRecords."""
     config = ReadConfig(options={"attributes": list(attributes)}) if attributes else ReadConfig()
     for item in READERS.get(file.format)(config, name, "").read(file.path):
-        if isinstance(item, Document) and (reason := rules.verdict(item)):
-            yield Removed(item, name, reason)
-        else:
-            yield item
+        yield rules.judge(item, name, file.path) if isinstance(item, Document) else item

@@ -128,6 +128,23 @@ def test_bad_sources(sources, tmp_path, source_changes, key, message):
     assert error.key == key and message in str(error)
 
 
+@pytest.mark.parametrize(
+    ("entry", "key", "message"),
+    [
+        ({"span": "$.attributes.dup[0]", "replacement": ""}, ".span",
+         "span names one attribute: `$.attributes.<name>`"),
+        ({"span": "dup", "replacement": "", "min_score": 1, "max_score": 0.5}, "",
+         "min_score 1.0 must be below max_score 0.5"),
+        ({"span": "dup"}, "", "missing required key 'replacement'"),
+    ],
+)  # fmt: skip
+def test_bad_span_replacements(sources, tmp_path, entry, key, message):
+    data = mix_data(sources, tmp_path / "out")
+    data["sources"][0]["span_replacement"] = [entry]
+    error = fails(tmp_path, data)
+    assert error.key == f"sources[0].span_replacement[0]{key}" and message in str(error)
+
+
 def test_epochs_and_a_budget_over_determine_the_mix(sources, tmp_path):
     data = mix_data(sources, tmp_path / "out")
     data["sources"][1] = {**data["sources"][1], "proportion": None, "epochs": 2.0}

@@ -8,11 +8,14 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from dolmakit.engine.lifecycle import run_job
 from dolmakit.engine.progress import PassDone, Snapshot
 from dolmakit.mix.job import run_mix
+from dolmakit.mix.sample import mix_texts
+from dolmakit.mix.tokenizers import WhitespaceTokenizer
 from dolmakit.tag.config import load_tag
 from dolmakit.tag.job import TagJob, run_tag
 
@@ -163,3 +166,68 @@ def test_counts_come_from_completion_records_not_runner_metrics(tmp_path, monkey
                                        "invariant_holds": True}  # fmt: skip
     steps = {step["name"]: (step["in"], step["kept"]) for step in result.report["steps"]}
     assert steps == {"read": (5, 5), "exact_dedup": (5, 5), "text_stats_v1": (5, 5)}
+
+
+def test_a_mix_replaces_duplicate_lines_and_drops_near_duplicates(tmp_path):
+    """Dolma's way of applying dedup tags in its mixer: `exclude` over the near-duplicate
+    attribute, `span_replacement` deleting the duplicate lines; a document they leave empty is
+    removed with its reason and the accounting still adds up."""
+    root = tmp_path / "dataset"
+    one, near = article(1), article(1).split()
+    near[60] = "edited"
+    heading, footer = "Shared heading line", "A footer line"
+    write_documents(root / "documents" / "a.jsonl.gz", [
+        {"id": "a-1", "text": f"{heading}\n{one}"},
+        {"id": "a-2", "text": f"{article(2)}\n{footer}"},
+        {"id": "a-3", "text": f"{heading}\n" + " ".join(near)},  # near a-1: excluded
+    ])  # fmt: skip
+    write_documents(root / "documents" / "b.jsonl.gz", [
+        {"id": "b-1", "text": f"{article(3)}\n{heading}"},  # loses its last line
+        {"id": "b-2", "text": f"{heading}\n{footer}"},  # every line seen before: emptied
+        {"id": "b-3", "text": article(4)},
+    ])  # fmt: skip
+    tag_file = tmp_path / "tag.yaml"
+    tag_file.write_text(yaml.safe_dump({"name": "dedup", "dataset": str(root), "steps": [
+        {"type": "line_dedup"}, {"type": "minhash_dedup"}]}))  # fmt: skip
+    assert run_tag(str(tag_file)).ok
+    mix = tmp_path / "mix.yaml"
+    mix.write_text(yaml.safe_dump({
+        "name": "deduped", "tokenizer": "whitespace", "output": str(tmp_path / "mix"),
+        "sources": [{
+            "name": "web", "paths": [str(root / "documents" / "*.jsonl.gz")], "epochs": 1.0,
+            "attributes": ["line_dedup", "minhash_dedup"],
+            "exclude": ["minhash_dedup__near_duplicate > 0"],
+            "span_replacement": [{"span": "$.attributes.line_dedup__duplicate_lines",
+                                  "min_score": 1.0, "replacement": ""}],
+        }],
+    }))  # fmt: skip
+    result = run_mix(str(mix))
+    assert result.published, result.text
+    texts = {"a-1": f"{heading}\n{one}", "a-2": f"{article(2)}\n{footer}",
+             "b-1": f"{article(3)}\n", "b-3": article(4)}  # fmt: skip
+    assert list(mix_texts(str(mix))) == list(texts.values())  # what the mix trains on
+    encoded = WhitespaceTokenizer().encode_batch(list(texts.values()))
+    eos = WhitespaceTokenizer.eos_id
+    assert train_tokens(tmp_path / "mix" / "train") == {
+        doc_id: [*ids, eos] for doc_id, ids in zip(texts, encoded, strict=True)
+    }
+    (row,) = result.report["accounting"]
+    assert row == {"source": "web", "read": 6, "removed": 2, "errors": 0, "kept": 4, "counted": 4,
+                   "sampled": 4, "not_sampled": 0, "held_out": 0, "copies": 4,
+                   "copies_written": 4, "held_out_written": 0}  # fmt: skip
+    assert result.report["steps"][0]["removed"] == {
+        "exclude: minhash_dedup__near_duplicate > 0": 1, "empty_after_span_replacement": 1,
+    }  # fmt: skip
+    (web,) = result.report["mix"]
+    assert web["tokens"] == sum(len(text.split()) + 1 for text in texts.values())  # edited text
+
+
+def train_tokens(folder: Path) -> dict[str, list[int]]:
+    """Each document's token ids (its EOS last) in the shards of `folder`."""
+    tokens = {}
+    for index in sorted(folder.glob("*.index.jsonl")):
+        ids = np.fromfile(str(index).replace(".index.jsonl", ".npy"), dtype="<u2")
+        for line in index.read_text().splitlines():
+            entry = json.loads(line)
+            tokens[entry["id"]] = ids[entry["start"] : entry["end"]].tolist()
+    return tokens
