@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import apache_beam as beam
@@ -18,6 +18,9 @@ import apache_beam as beam
 from dolmakit.core.document import Document, Removed, Span
 from dolmakit.core.histograms import counter_name
 from dolmakit.core.registry import Registry
+
+# (file, line): where a document waits in the staged files a pass reads (dolmakit.core.nodes)
+Address = tuple[int, int]
 
 
 @dataclasses.dataclass
@@ -72,7 +75,12 @@ class GlobalStep(StepBase, ABC):
     keys (`key_maker()`; a node key names the document and where it is, dolmakit.core.nodes);
     `decide()` is a composite PTransform from those keys to labels, `(node, label)` for each
     document the step changes; the pass over each file after it gives every document its labels,
-    and `apply(doc, labels)` its fate. Only keys and labels cross a shuffle."""
+    and `apply(doc, labels)` its fate. Only keys and labels cross a shuffle.
+
+    A step that merges documents (Stack Exchange threads) names the others a label needs by
+    their address (`wanted`); the pass over the file reads them from the staged files of the
+    pass before, on its worker, and hands them to `apply_with`: text moves from file to file,
+    never through a shuffle."""
 
     @abstractmethod
     def key_maker(self) -> KeyMaker: ...
@@ -82,6 +90,17 @@ class GlobalStep(StepBase, ABC):
 
     @abstractmethod
     def apply(self, doc: Document, labels: list[Any]) -> Document | Removed: ...
+
+    def wanted(self, label: Any) -> Iterable[Address]:
+        """The addresses of the other documents that applying this label needs; most steps
+        decide a document's fate from its own labels and need none."""
+        return ()
+
+    def apply_with(
+        self, doc: Document, labels: list[Any], fetched: Mapping[Address, Document]
+    ) -> Document | Removed:
+        """`apply`, given every document the labels of the file want (`wanted`) by address."""
+        return self.apply(doc, labels)
 
     def tag(self, doc: Document, labels: list[Any]) -> dict[str, list[Span]] | None:
         """The decision as attributes, for `dolmakit tag` (Dolma's dedupe writes them so that a

@@ -5,7 +5,9 @@ reads each input file and runs the first segment; every later pass reads one sta
 the labels of the global step before it (grouped by file, not by document) and runs the next
 segment. Each pass writes, file by file and on the worker: the kept documents (the next pass's
 staged file, or documents/ in the last pass), removed/ and errors/. It sends on only the keys of
-the next global step. No whole document crosses a shuffle, and no text waits in the runner.
+the next global step. No whole document crosses a shuffle, and no text waits in the runner: a
+global step that merges documents has the pass read them by address from the staged files of
+the pass before (GlobalStep.wanted), all written by then, since its labels wait for every key.
 
 Counted as every step is (dolmakit.core.routing): a global step's `in` is every document of the
 files after it, so in = kept + removed + errors holds step by step.
@@ -19,7 +21,7 @@ import pickle
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +33,8 @@ from dolmakit.core.hashing import in_fraction
 from dolmakit.core.histograms import counter_name
 from dolmakit.core.nodes import node_key
 from dolmakit.core.routing import CountingDoFn, route
-from dolmakit.core.steps import GlobalStep, Step
-from dolmakit.engine.staged import StagedWriter, read_staged
+from dolmakit.core.steps import Address, GlobalStep, Step
+from dolmakit.engine.staged import StagedWriter, read_lines, read_staged
 from dolmakit.engine.transforms import StepChain, name_file_as_given, step_stats
 from dolmakit.io.file_writers import DOCUMENT_WRITERS, JsonLinesFile, replace
 from dolmakit.io.inputs import InputFile
@@ -296,8 +298,9 @@ class ApplyPassFn(PassFn):
         step = self.segment.before
         counters = self.counters[step.name]
         started, line = time.monotonic(), -1
+        fetched = self.fetch(wanted_lines(step, labels.values()))
         for line, doc in enumerate(read_staged(path)):
-            outcome = apply_labels(step, doc, labels.get(line, []))
+            outcome = apply_labels(step, doc, labels.get(line, []), fetched)
             route(outcome, counters)
             if isinstance(outcome, Document):  # the same, changed, or one in its place
                 yield from self.through_steps(outcome)
@@ -307,6 +310,24 @@ class ApplyPassFn(PassFn):
         LOG.info("pass %d (%s): file %d, %d documents, %d labels in %.1f s", self.index + 1,
                  step.name, file + 1, line + 1, sum(map(len, labels.values())),
                  time.monotonic() - started)  # fmt: skip
+
+    def fetch(self, wanted: dict[int, set[int]]) -> dict[Address, Document]:
+        """The documents at the wanted lines of each file, read here from the staged files of
+        the pass before (this file's own included), each file once."""
+        fetched: dict[Address, Document] = {}
+        for file, lines in sorted(wanted.items()):
+            staged = self.outputs.staged(self.index - 1, file)
+            fetched.update(((file, line), doc) for line, doc in read_lines(staged, lines))
+        return fetched
+
+
+def wanted_lines(step: GlobalStep, labels: Iterable[list[Any]]) -> dict[int, set[int]]:
+    """The lines of each file that a file's labels want (GlobalStep.wanted)."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for label in (label for line_labels in labels for label in line_labels):
+        for file, line in step.wanted(label):
+            wanted[file].add(line)
+    return wanted
 
 
 def write_record(prefix: str, counts: dict[str, int], keys: list[Any], main: tuple) -> None:
@@ -356,10 +377,11 @@ def write_bytes(path: str, data: bytes) -> None:
     replace(temporary, path)
 
 
-def apply_labels(step: GlobalStep, doc: Document, labels: list[Any]) -> Any:
+def apply_labels(step: GlobalStep, doc: Document, labels: list[Any],
+                 fetched: Mapping[Address, Document]) -> Any:  # fmt: skip
     """The step's decision on the document, or the document's step_failed error."""
     try:
-        return step.apply(doc, labels)
+        return step.apply_with(doc, labels, fetched)
     except Exception as error:  # one bad document must not end the run
         cause = f"{type(error).__name__}: {error}"
         return ErrorRecord(step.name, "step_failed", cause, {"id": doc.id})

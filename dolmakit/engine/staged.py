@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import struct
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import closing
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -42,7 +43,24 @@ class StagedWriter:
 
 
 def read_staged(path: str) -> Iterator[Document]:
+    for packed in _packed(path):
+        yield unpack(packed)
+
+
+def read_lines(path: str, lines: Collection[int]) -> Iterator[tuple[int, Document]]:
+    """(line, document) for the given lines of a staged file, in order: the others are skipped
+    unparsed, and the read stops at the last line asked for."""
+    last = max(lines, default=-1)
+    with closing(_packed(path)) as records:  # closes the file at once when stopping early
+        for line, packed in enumerate(records):
+            if line > last:
+                return
+            if line in lines:
+                yield line, unpack(packed)
+
+
+def _packed(path: str) -> Iterator[bytes]:
     with FileSystems.open(path, compression_type=CompressionTypes.ZSTD) as stream:
         while header := stream.read(_LENGTH.size):
             (length,) = _LENGTH.unpack(header)
-            yield unpack(stream.read(length))
+            yield stream.read(length)

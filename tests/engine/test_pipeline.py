@@ -3,6 +3,7 @@ and only keys and labels in its shuffles."""
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from collections import Counter
@@ -22,9 +23,12 @@ from dolmakit.engine.run import run_pipeline
 from dolmakit.engine.segments import Outputs, ReadPassFn, Segment, plan_segments
 from dolmakit.io.readers import ReadConfig
 from dolmakit.io.warc import WarcReader
+from dolmakit.sources.stackexchange.reader import StackExchangePostsReader
+from dolmakit.sources.stackexchange.threads import PostKeys, Verdict
 from dolmakit.taggers.stats import TextStats, TextStatsConfig
 
 GROUPING = ("beam:transform:group_by_key:v1",)
+SAMPLE_POSTS = REPO / "samples" / "stackexchange" / "*" / "Posts.xml"
 
 
 def graph(pipeline_file, tmp_path) -> dict:
@@ -118,6 +122,43 @@ def test_no_document_leaves_its_stage_in_a_commoncrawl_run(tmp_path, pickled_doc
     summary = run_pipeline(str(REPO / "pipelines" / "commoncrawl.yaml"), overrides, [])
     assert (summary.report["totals"]["kept"], summary.report["totals"]["removed"]) == (2, 33)
     assert pickled_documents == Counter()
+
+
+def test_no_post_nor_its_text_leaves_its_stage_in_a_stackexchange_run(
+    tmp_path, pickled_documents, monkeypatch
+):
+    """stackexchange_threads merges posts of any file: its keys hold a post's facts, its labels
+    the answers' addresses, and the pass over the question's file reads the answers back from
+    the staged files; no post's text is in a key or a label (112 posts reach the step)."""
+    made = {"keys": [], "labels": []}
+    for owner, name, kind in ((PostKeys, "add", "keys"), (Verdict, "label", "labels")):
+        monkeypatch.setattr(owner, name, recording(getattr(owner, name), made[kind]))
+    overrides = [f"input.paths=[{SAMPLE_POSTS}]", f"output.path={tmp_path}", "run.workers=1"]
+    summary = run_pipeline(str(REPO / "pipelines" / "stackexchange.yaml"), overrides, [])
+    assert (summary.report["totals"]["kept"], summary.report["totals"]["removed"]) == (32, 86)
+    assert pickled_documents == Counter()
+    assert (len(made["keys"]), len(made["labels"])) == (112, 112)
+    encoded = pickle.dumps(made)
+    texts = {post.text for post in sample_posts() if len(post.text) >= 12}
+    assert len(texts) == 109 and not [text for text in texts if text.encode() in encoded]
+
+
+def recording(method, made: list):
+    """The method, with what it returns kept in `made`."""
+
+    def recorded(self, *args):
+        found = method(self, *args)
+        made.extend(found if isinstance(found, list) else [found])
+        return found
+
+    return recorded
+
+
+def sample_posts() -> list[Document]:
+    reader = StackExchangePostsReader(ReadConfig(), "stackexchange", "")
+    paths = sorted(SAMPLE_POSTS.parent.parent.glob("*/Posts.xml"))
+    return [item for path in paths for item in reader.read(str(path))
+            if isinstance(item, Document)]  # fmt: skip
 
 
 def test_a_document_that_crosses_a_shuffle_is_counted(pickled_documents):

@@ -21,27 +21,34 @@ thread); `orphan_answer` (its question is not in the input), `answer_below_min_s
 read twice) and `post_type_<n>` (not a question or answer) say why others are not in a thread;
 a document that is not a post (no site or post id in metadata) is an error `not_a_post`.
 
-Posts are grouped by (site, question id) with one GroupByKey, so a worker holds one thread at a
-time, never a site: memory is bounded by the largest thread (a few hundred answers at most). A
-thread merges texts from many files, so this global step's keys are the posts themselves; each
-post's fate returns to its file as a label, the thread's text with the question's.
+Posts are grouped by (site, question id) with one GroupByKey, so a worker decides one thread at a
+time, never a site. What is grouped holds no text: each post's key is its node (which names the
+document and its address, the file and line it waits at) with the few facts the rules read
+(`PostFacts`: post id and type, score, the accepted answer). The labels return to the files the
+same way: the question's names its answers by address, best first; an answer's says why it is
+removed and the metadata that changes (thread_id). The pass applying the step to the question's
+file reads those answers from the staged files (dolmakit.engine.segments, GlobalStep.wanted) and
+builds the thread there, so text moves between files on the workers, never through a shuffle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import astuple, dataclass
 from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.document import Document, ErrorRecord, Removed, pack, unpack
+from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.histograms import counter_name, register_histogram
+from dolmakit.core.nodes import node_address
 from dolmakit.core.routing import CountingDoFn
-from dolmakit.core.steps import GlobalStep, KeyMaker, register_step
+from dolmakit.core.steps import Address, GlobalStep, KeyMaker, register_step
 
 ANSWERS_HISTOGRAM = register_histogram("stackexchange_answers", "Answers per thread", 2)
 Outcome = Document | Removed | ErrorRecord
+THREAD, REMOVED, ERROR = "thread", "removed", "error"  # the kinds of label
+NOT_A_POST, NOT_A_POST_CAUSE = "not_a_post", "no metadata.site or post_id"  # the one error
 
 
 @dataclass
@@ -69,9 +76,20 @@ class StackExchangeThreads(GlobalStep):
     def decide(self) -> beam.PTransform:
         return _Threads(self.name, self.config)
 
-    def apply(self, doc: Document, labels: list[Any]) -> Outcome:
+    def wanted(self, label: Any) -> list[Address]:
+        """A thread's answers, best first."""
+        return [(file, line) for file, line in label[1]] if label[0] == THREAD else []
+
+    def apply_with(
+        self, doc: Document, labels: list[Any], fetched: Mapping[Address, Document]
+    ) -> Outcome:
         (label,) = labels  # every post gets one
-        return outcome_of(doc, label, self.name)
+        answers = [fetched[address] for address in self.wanted(label)]
+        return outcome_of(doc, label, self.name, answers)
+
+    def apply(self, doc: Document, labels: list[Any]) -> Outcome:
+        """Without the answers: only right for a label that names none (see apply_with)."""
+        return self.apply_with(doc, labels, {})
 
 
 def thread_key(doc: Document) -> str:
@@ -84,12 +102,53 @@ def thread_key(doc: Document) -> str:
     return doc.id
 
 
-class PostKeys(KeyMaker):
-    """(thread key, (node, the post packed)): a thread is a merge of documents, so this global
-    step's keys are its posts themselves, each travelling once to its thread."""
+@dataclass(frozen=True)
+class PostFacts:
+    """What the rules read of a post to give it its place in a thread: never its text."""
 
-    def add(self, doc: Document, node: bytes) -> Iterable[tuple[str, tuple[bytes, bytes]]]:
-        return [(thread_key(doc), (node, pack(doc)))]
+    doc_id: str
+    is_post: bool  # metadata names a site and a post id
+    site: str | None
+    post_type: str | None
+    post_id: int | None
+    score: int
+    accepted_answer_id: int | None
+
+    @classmethod
+    def of(cls, doc: Document) -> PostFacts:
+        meta = doc.metadata
+        return cls(doc.id, "post_id" in meta and "site" in meta, meta.get("site"),
+                   meta.get("post_type"), meta.get("post_id"), meta.get("score", 0),
+                   meta.get("accepted_answer_id"))  # fmt: skip
+
+
+class PostKeys(KeyMaker):
+    """(thread key, (node, the post's facts as a tuple)): a plain tuple, which Beam encodes
+    without pickling the class's name into every key."""
+
+    def add(self, doc: Document, node: bytes) -> Iterable[tuple[str, tuple[bytes, tuple]]]:
+        return [(thread_key(doc), (node, astuple(PostFacts.of(doc))))]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A post's fate in its group: the thread (a question, with its answers by their places in
+    the group, best first), removed with its reason, or an error of that kind."""
+
+    kind: str  # THREAD, REMOVED or ERROR
+    reason: str = ""
+    answers: tuple[int, ...] = ()
+    thread_id: str | None = None  # a merged answer's thread
+
+    def label(self, addresses: list[Any]) -> tuple:
+        """What returns to the post's file: for a thread its answers' addresses, given by
+        place in the group (the answers' text stays where it is until the thread is built)."""
+        if self.kind == THREAD:
+            return (THREAD, [addresses[place] for place in self.answers])
+        if self.kind == REMOVED:
+            changes = {} if self.thread_id is None else {"thread_id": self.thread_id}
+            return (REMOVED, self.reason, changes)
+        return (ERROR, self.reason, NOT_A_POST_CAUSE)
 
 
 class _Threads(beam.PTransform):
@@ -106,8 +165,7 @@ class _Threads(beam.PTransform):
 
 
 class _BuildThreadFn(CountingDoFn):
-    """A thread's posts -> (node, label) for each: ("thread", the thread packed) for the
-    question, ("removed", reason, metadata) or ("error", kind, cause) for the others."""
+    """A thread's posts' facts -> (node, label) for each (Verdict.label)."""
 
     def __init__(self, step_name: str, config: ThreadsConfig):
         self.step_name, self.config = step_name, config
@@ -116,112 +174,113 @@ class _BuildThreadFn(CountingDoFn):
         self.stats = self.tally(self.step_name)
         self.histograms = self.tally("")
 
-    def process(self, group: tuple[str, Iterable[tuple[bytes, bytes]]]) -> Iterator[Any]:
-        posts = sorted(group[1])  # node order: the same thread whatever the input order
-        docs = [unpack(packed) for _, packed in posts]
+    def process(self, group: tuple[str, Iterable[tuple[bytes, tuple]]]) -> Iterator[Any]:
+        # node order: the same thread whatever the input order (nodes differ by address)
+        posts = sorted(group[1], key=lambda post: post[0])
         nodes = [node for node, _ in posts]
-        outcomes = list(build_thread(docs, self.config, self.step_name))
-        for item in outcomes:
-            if isinstance(item, Document):
-                answers = len(item.metadata["answer_ids"])
-                self.histograms.inc(counter_name(ANSWERS_HISTOGRAM, "all", answers))
-                self.stats.inc(f"threads_by_site/{item.metadata['site']}")
-        yield from zip(nodes, labels_of(docs, outcomes), strict=True)
+        facts = [PostFacts(*values) for _, values in posts]
+        addresses = [node_address(node) for node in nodes]
+        verdicts = decide_thread(facts, self.config)
+        for node, post, verdict in zip(nodes, facts, verdicts, strict=True):
+            if verdict.kind == THREAD:
+                self.histograms.inc(counter_name(ANSWERS_HISTOGRAM, "all", len(verdict.answers)))
+                self.stats.inc(f"threads_by_site/{post.site}")
+            yield node, verdict.label(addresses)
 
 
-def labels_of(docs: list[Document], outcomes: list[Outcome]) -> list[tuple]:
-    """Each post's label, in the posts' order: a Removed by its document, the thread and an
-    error by the id of a post not yet labelled."""
-    labels: list[tuple | None] = [None] * len(docs)
-    place = {id(doc): index for index, doc in enumerate(docs)}
-    for item in outcomes:
-        if isinstance(item, Removed):
-            labels[place[id(item.doc)]] = ("removed", item.reason, item.doc.metadata)
-    for item in outcomes:
-        if isinstance(item, Removed):
-            continue
-        doc_id = item.id if isinstance(item, Document) else item.location["id"]
-        index = next(i for i, doc in enumerate(docs) if labels[i] is None and doc.id == doc_id)
-        labels[index] = (("thread", pack(item)) if isinstance(item, Document)
-                         else ("error", item.kind, item.cause))  # fmt: skip
-    return labels
-
-
-def outcome_of(doc: Document, label: tuple, step: str) -> Outcome:
-    if label[0] == "thread":
-        return unpack(label[1])
-    if label[0] == "removed":
-        doc.metadata = label[2]
-        return Removed(doc, step, label[1])
-    return ErrorRecord(step, label[1], label[2], {"id": doc.id})
-
-
-def build_thread(posts: Iterable[Document], config: ThreadsConfig, step: str) -> Iterator[Outcome]:
-    """Every post of one group once: the thread (or the question removed), answers merged or
-    removed with their reason, anything else removed or failed."""
-    questions, answers = [], []
-    for doc in _unique(posts, step):
-        if isinstance(doc, (Removed, ErrorRecord)):
-            yield doc
-        elif doc.metadata.get("post_type") == "question":
-            questions.append(doc)
-        elif doc.metadata.get("post_type") == "answer":
-            answers.append(doc)
-        else:
-            yield Removed(doc, step, f"post_type_{doc.metadata.get('post_type')}")
+def decide_thread(posts: list[PostFacts], config: ThreadsConfig) -> list[Verdict]:
+    """Every post of one group's verdict, in the group's order: the thread (or the question
+    removed), answers merged or removed with their reason, anything else removed or failed."""
+    verdicts, questions, answers = _sort_out(posts)
     if not questions:
-        yield from (Removed(answer, step, "orphan_answer") for answer in answers)
-        return
+        verdicts.update((place, Verdict(REMOVED, "orphan_answer")) for place in answers)
+    else:
+        verdicts.update(_thread_verdicts(posts, questions, answers, config))
+    return [verdicts[place] for place in range(len(posts))]
+
+
+def _sort_out(posts: list[PostFacts]) -> tuple[dict[int, Verdict], list[int], list[int]]:
+    """(the verdicts of posts that are neither a question nor an answer, the places of the
+    questions, of the answers): a post read twice is kept once, by its first place."""
+    verdicts: dict[int, Verdict] = {}
+    questions, answers, seen = [], [], set()
+    for place, post in enumerate(posts):
+        if not post.is_post:
+            verdicts[place] = Verdict(ERROR, NOT_A_POST)
+            continue
+        if post.doc_id in seen:
+            verdicts[place] = Verdict(REMOVED, "duplicate_post")
+        elif post.post_type in ("question", "answer"):
+            (questions if post.post_type == "question" else answers).append(place)
+        else:
+            verdicts[place] = Verdict(REMOVED, f"post_type_{post.post_type}")
+        seen.add(post.doc_id)
+    return verdicts, questions, answers
+
+
+def _thread_verdicts(
+    posts: list[PostFacts], questions: list[int], answers: list[int], config: ThreadsConfig
+) -> dict[int, Verdict]:
     question, *others = questions  # a group is keyed by the question's id
     # a question that names a parent (malformed data) lands in its parent's group
-    yield from (Removed(other, step, "question_with_parent") for other in others)
-    merged, removed = choose_answers(question, answers, config, step)
-    yield from removed
+    verdicts = {place: Verdict(REMOVED, "question_with_parent") for place in others}
+    accepted = posts[question].accepted_answer_id
+    merged, left_out = choose_answers([(place, posts[place]) for place in answers], accepted,
+                                      config)  # fmt: skip
+    verdicts.update((place, Verdict(REMOVED, reason)) for place, reason in left_out.items())
     if not merged and not config.keep_unanswered:
-        yield Removed(question, step, "unanswered")
-        return
-    yield thread_document(question, merged)
-    for answer in merged:
-        answer.metadata["thread_id"] = question.id
-        yield Removed(answer, step, "merged_into_thread")
-
-
-def _unique(posts: Iterable[Document], step: str) -> Iterator[Document | Removed | ErrorRecord]:
-    """Posts with their first copy by id; later copies removed, non-posts as errors."""
-    seen: set[str] = set()
-    for doc in posts:
-        if "post_id" not in doc.metadata or "site" not in doc.metadata:
-            yield ErrorRecord(step, "not_a_post", "no metadata.site or post_id", {"id": doc.id})
-        elif doc.id in seen:
-            yield Removed(doc, step, "duplicate_post")
-        else:
-            seen.add(doc.id)
-            yield doc
+        verdicts[question] = Verdict(REMOVED, "unanswered")
+        return verdicts
+    verdicts[question] = Verdict(THREAD, answers=tuple(merged))
+    thread_id = posts[question].doc_id
+    merged_into = Verdict(REMOVED, "merged_into_thread", thread_id=thread_id)
+    verdicts.update((place, merged_into) for place in merged)
+    return verdicts
 
 
 def choose_answers(
-    question: Document, answers: list[Document], config: ThreadsConfig, step: str
-) -> tuple[list[Document], list[Removed]]:
-    """(answers in the thread, best first; answers left out, with their reason)."""
-    accepted = question.metadata.get("accepted_answer_id")
-    ordered = sorted(answers, key=lambda answer: answer_order(answer, accepted))
-    merged, removed = [], []
+    answers: list[tuple[int, PostFacts]], accepted: int | None, config: ThreadsConfig
+) -> tuple[list[int], dict[int, str]]:
+    """(the places of the answers in the thread, best first; of those left out, with their
+    reason)."""
+    ordered = sorted(answers, key=lambda answer: answer_order(answer[1], accepted))
+    merged, left_out = [], {}
     minimum = config.min_answer_score
-    for answer in ordered:
-        if minimum is not None and answer.metadata.get("score", 0) < minimum:
-            removed.append(Removed(answer, step, "answer_below_min_score"))
+    for place, answer in ordered:
+        if minimum is not None and answer.score < minimum:
+            left_out[place] = "answer_below_min_score"
         elif config.max_answers and len(merged) >= config.max_answers:
-            removed.append(Removed(answer, step, "answer_beyond_max"))
+            left_out[place] = "answer_beyond_max"
         else:
-            merged.append(answer)
-    return merged, removed
+            merged.append(place)
+    return merged, left_out
 
 
-def answer_order(answer: Document, accepted_id: int | None) -> tuple[int, int, int]:
+def answer_order(answer: PostFacts, accepted_id: int | None) -> tuple[int, int, int]:
     """Highest score first; on a tie the accepted answer, then the lower (older) post id."""
-    metadata = answer.metadata
-    is_accepted = accepted_id is not None and metadata["post_id"] == accepted_id
-    return (-metadata.get("score", 0), 0 if is_accepted else 1, metadata["post_id"])
+    is_accepted = accepted_id is not None and answer.post_id == accepted_id
+    return (-answer.score, 0 if is_accepted else 1, answer.post_id)
+
+
+def build_thread(posts: Iterable[Document], config: ThreadsConfig, step: str) -> Iterator[Outcome]:
+    """Every post of one group once, with the step's rules (decide_thread) on the documents
+    themselves: the thread (or the question removed), the others removed or failed."""
+    docs = list(posts)
+    places = list(range(len(docs)))
+    for doc, verdict in zip(docs, decide_thread([PostFacts.of(doc) for doc in docs], config),
+                            strict=True):  # fmt: skip
+        answers = [docs[place] for place in verdict.answers]
+        yield outcome_of(doc, verdict.label(places), step, answers)
+
+
+def outcome_of(doc: Document, label: tuple, step: str, answers: list[Document]) -> Outcome:
+    """The post's fate by its label; `answers`: a thread's, best first."""
+    if label[0] == THREAD:
+        return thread_document(doc, answers)
+    if label[0] == REMOVED:
+        doc.metadata.update(label[2])
+        return Removed(doc, step, label[1])
+    return ErrorRecord(step, label[1], label[2], {"id": doc.id})
 
 
 def thread_text(title: str, question: str, answers: list[str]) -> str:

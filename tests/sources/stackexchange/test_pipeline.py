@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import REPO
-from helpers import run_shipped_pipeline
+from helpers import run_shipped_pipeline, without_added
+
+from dolmakit.engine.segments import ApplyPassFn
 
 SAMPLE = REPO / "samples" / "stackexchange"
 MAIN = "unix.stackexchange.com"
@@ -96,3 +100,43 @@ def test_threads_of_every_question_the_unanswered_one_included(run):
     counters = summary.report["counters"]
     assert counters[f"stackexchange_threads/threads_by_site/{MAIN}"] == 32
     assert any(h["name"] == "stackexchange_answers" for h in summary.report["histograms"])
+
+
+def split_sample(folder: Path, pieces: int) -> str:
+    """The sample's main site split line by line into `pieces` Posts.xml files (as `split -l`
+    would, but dealt round robin, so that every thread spans them), as a glob of their paths."""
+    lines = (SAMPLE / MAIN / "Posts.xml").read_text(encoding="utf-8").splitlines(keepends=True)
+    for piece in range(pieces):
+        path = folder / f"part-{piece}" / MAIN / "Posts.xml"
+        path.parent.mkdir(parents=True)
+        path.write_text("".join(lines[piece::pieces]), encoding="utf-8")
+    return f"input.paths=[{folder}/part-*/{MAIN}/Posts.xml]"
+
+
+def test_a_resumed_run_builds_threads_from_the_files_done_before(tmp_path, monkeypatch):
+    """The threads pass stops at its last file (the others done); the run again takes their
+    outputs as they are, reads the answers the last file's threads want from the staged files
+    of the pass before, and publishes what an uninterrupted run does."""
+    inputs = split_sample(tmp_path / "in", 3)
+    fresh = run_shipped_pipeline("stackexchange", tmp_path / "fresh", inputs, "run.workers=1")
+    apply_file = ApplyPassFn.process
+
+    def stops_at_the_last_file(self, joined):
+        if self.index == 1 and joined[0] == 2:
+            raise RuntimeError("stopped")
+        return apply_file(self, joined)
+
+    monkeypatch.setattr(ApplyPassFn, "process", stops_at_the_last_file)
+    with pytest.raises(Exception, match="stopped"):
+        run_shipped_pipeline("stackexchange", tmp_path / "out", inputs, "run.workers=1")
+    (staging,) = (tmp_path / "out").glob("_incomplete-*")
+    assert sorted(path.name for path in (staging / "_done" / "1").glob("*.json")) == [
+        "part-00000.json", "part-00001.json"
+    ]  # fmt: skip
+    monkeypatch.setattr(ApplyPassFn, "process", apply_file)
+    again = run_shipped_pipeline("stackexchange", tmp_path / "out", inputs, "run.workers=1")
+    assert again.summary.ok and not staging.exists()
+    for name in ("docs", "removed"):  # the same rows, but for the time of the run
+        rows = (list(getattr(done, name).values()) for done in (again, fresh))
+        assert without_added(next(rows)) == without_added(next(rows)), name
+    assert again.summary.report["totals"] == fresh.summary.report["totals"]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
+
 from dedup.dedup_helpers import run_engine
 
 from dolmakit.core.document import Document, ErrorRecord, Removed
+from dolmakit.core.nodes import node_key
 from dolmakit.sources.stackexchange.threads import (
+    PostKeys,
     StackExchangeThreads,
     ThreadsConfig,
+    _BuildThreadFn,
     build_thread,
     thread_key,
 )
@@ -136,3 +141,57 @@ def test_a_question_naming_a_parent_is_removed_not_lost():
     kept, reasons = outcomes([question(1, "q1"), question(2, "q2", parent_id=1), answer(3, 1, 1)])
     assert [doc.id for doc in kept] == [f"{SITE}/1"]
     assert reasons == {"2": "question_with_parent", "3": "merged_into_thread"}
+
+
+def test_the_keys_of_a_post_hold_none_of_its_text():
+    post = question(1, "A body that no key may hold", accepted=2)
+    node = node_key(post, 3, 7)
+    keys = list(PostKeys().add(post, node))
+    assert keys == [(f"{SITE}/1", (node, (f"{SITE}/1", True, SITE, "question", 1, 4, 2)))]
+    encoded = pickle.dumps(keys)
+    assert b"A body that no key may hold" not in encoded and b"Title 1" not in encoded
+
+
+def test_labels_name_the_answers_by_address_and_hold_no_text():
+    """Question 1 at (file 0, line 5), its answers at (1, 2) (score 1) and (0, 1) (score 6)."""
+    posts = [(question(1, "q"), (0, 5)), (answer(2, 1, 1), (1, 2)), (answer(3, 1, 6), (0, 1))]
+    keys = [key for post, place in posts for key in PostKeys().add(post, node_key(post, *place))]
+    build = _BuildThreadFn("threads", ThreadsConfig())
+    build.setup()
+    labels = list(build.process((f"{SITE}/1", [value for _, value in keys])))
+    question_node, answer_2, answer_3 = (value[0] for _, value in keys)
+    merged = ("removed", "merged_into_thread", {"thread_id": f"{SITE}/1"})
+    assert labels == [(question_node, ("thread", [(0, 1), (1, 2)])), (answer_2, merged),
+                      (answer_3, merged)]  # fmt: skip
+    encoded = pickle.dumps(labels)
+    assert b"answer 2" not in encoded and b"answer 3" not in encoded
+
+
+def test_a_thread_over_two_files_is_the_thread_in_one(tmp_path):
+    """Question 1's answers before and after it in its file and in the other file."""
+    posts = [answer(2, 1, 1), question(1, "q", accepted=4), answer(3, 1, 6), answer(4, 1, 6),
+             question(10, "other"), answer(11, 10, 0), answer(21, 20, 0)]  # fmt: skip
+    runs = {}
+    for name, shards in (("one", [0] * 7), ("two", [1, 0, 1, 0, 0, 1, 1])):
+        for post, shard in zip(posts, shards, strict=True):
+            post.metadata["input_shard"] = shard
+        (tmp_path / name).mkdir()
+        step = StackExchangeThreads("threads", ThreadsConfig())
+        kept, removed, errors = run_engine([step], posts, tmp_path / name)
+        runs[name] = (
+            sorted(({k: v for k, v in row.items() if k != "added"} for row in kept),
+                   key=lambda row: row["id"]),
+            sorted((r["id"], r["text"], r["removed"]["reason"], r["metadata"].get("thread_id"))
+                   for r in removed),
+            errors,
+        )  # fmt: skip
+    assert runs["two"] == runs["one"]
+    kept, removed, _ = runs["two"]
+    assert [row["text"] for row in kept] == [
+        "Q: Title 1\nq\n\nA: answer 4\n\nA: answer 3\n\nA: answer 2",
+        "Q: Title 10\nother\n\nA: answer 11",
+    ]
+    thread_of = {post_id: thread for post_id, _, _, thread in removed}
+    assert thread_of == {f"{SITE}/{i}": f"{SITE}/1" for i in (2, 3, 4)} | {
+        f"{SITE}/11": f"{SITE}/10", f"{SITE}/21": None
+    }  # fmt: skip
