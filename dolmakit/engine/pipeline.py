@@ -4,19 +4,16 @@ errors file by file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import apache_beam as beam
 
-from dolmakit.core.nodes import node_address
 from dolmakit.engine.config import ResolvedPipeline
+from dolmakit.engine.dolma_parts import FillAttributesFn
 from dolmakit.engine.launch import input_bytes, new_pipeline
-from dolmakit.engine.segments import KEYS, ApplyPassFn, Outputs, ReadPassFn, plan_segments
+from dolmakit.engine.segments import KEYS, ApplyPassFn, Outputs, ReadPassFn, by_file, plan_segments
 from dolmakit.engine.transforms import check_read_options
-from dolmakit.io.file_writers import empty_attributes
 from dolmakit.io.files import absolute
 from dolmakit.io.inputs import InputFile, expand_inputs
 from dolmakit.io.readers import READERS
@@ -106,27 +103,3 @@ def build(
             | "Attribute folders" >> beam.combiners.ToList()
             | "Every folder has every part" >> beam.ParDo(FillAttributesFn(outputs))
         )
-
-
-def by_file(label: tuple[bytes, Any]) -> tuple[int, tuple[int, Any]]:
-    """(node, label) -> (file, (line, label)): labels travel to their file, not their document."""
-    node, value = label
-    file, line = node_address(node)
-    return file, (line, value)
-
-
-class FillAttributesFn(beam.DoFn):
-    """Dolma output: an attribute file of empty lines for every documents file whose documents
-    had none of that folder's attributes (every folder has every part, as Dolma expects)."""
-
-    def __init__(self, outputs: Outputs):
-        self.outputs = outputs
-
-    def process(self, written: list[tuple[int, list[str]]]) -> Iterator[int]:
-        folders = sorted({folder for _, names in written for folder in names})
-        outputs = self.outputs
-        for file, names in written:
-            for folder in sorted(set(folders) - set(names)):
-                empty_attributes(outputs.root, f"part-{file:05d}", folder, outputs.compression,
-                                 outputs.temporary)  # fmt: skip
-        yield len(written)

@@ -31,7 +31,7 @@ from apache_beam.io.filesystems import FileSystems
 from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.hashing import in_fraction
 from dolmakit.core.histograms import counter_name
-from dolmakit.core.nodes import node_key
+from dolmakit.core.nodes import node_address, node_key
 from dolmakit.core.routing import CountingDoFn, route
 from dolmakit.core.steps import Address, GlobalStep, Step
 from dolmakit.engine.staged import StagedWriter, read_lines, read_staged
@@ -385,3 +385,10 @@ def apply_labels(step: GlobalStep, doc: Document, labels: list[Any],
     except Exception as error:  # one bad document must not end the run
         cause = f"{type(error).__name__}: {error}"
         return ErrorRecord(step.name, "step_failed", cause, {"id": doc.id})
+
+
+def by_file(label: tuple[bytes, Any]) -> tuple[int, tuple[int, Any]]:
+    """(node, label) -> (file, (line, label)): labels travel to their file, not their document."""
+    node, value = label
+    file, line = node_address(node)
+    return file, (line, value)

@@ -168,3 +168,25 @@ def test_a_document_that_crosses_a_shuffle_is_counted(pickled_documents):
              | beam.Map(lambda text: ("web", Document(text, text, "web")))
              | beam.GroupByKey())  # fmt: skip
     assert pickled_documents["Document"] >= 2
+
+
+def test_a_worker_unpickling_the_commoncrawl_graph_imports_no_config(tmp_path):
+    """Every DoFn and function of the graph, unpickled in a fresh process as a worker does,
+    imports its own modules, never the config loader (which registers every reader and step)."""
+    from apache_beam.portability import common_urns
+    from apache_beam.portability.api import beam_runner_api_pb2
+
+    pardo = common_urns.primitives.PAR_DO.urn
+    payloads = [beam_runner_api_pb2.ParDoPayload.FromString(t.spec.payload).do_fn.payload
+                for t in graph(REPO / "pipelines" / "commoncrawl.yaml", tmp_path).values()
+                if t.spec.urn == pardo]  # fmt: skip
+    script = (
+        "import sys; from apache_beam.internal import pickler; "
+        f"[pickler.loads(p) for p in {payloads!r} if p]; "
+        "print(sorted(m for m in sys.modules if m.startswith(('dolmakit.engine.config', "
+        "'dolmakit.engine.builtins', 'dolmakit.engine.pipeline'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=REPO, check=True)  # fmt: skip
+    assert len(payloads) > 20
+    assert done.stdout.split() == ["[]"]
