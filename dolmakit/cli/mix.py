@@ -28,7 +28,7 @@ def mix(ctx: click.Context, mix_file: str, overrides: tuple[str, ...], output: s
     configure_logging(quiet)
     settings = list(overrides) + ([text_override("output", output)] if output else [])
     result = run_mix(mix_file, settings, list(ctx.args))
-    click.echo(format_table(result.report, result.where))
+    click.echo(format_table(result.report, None if result.published else result.where))
     for line in result.status_lines(result.report["output"]):
         click.echo(line)
     if not result.published:
