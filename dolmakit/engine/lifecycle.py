@@ -1,5 +1,7 @@
 """The one job lifecycle of `dolmakit run`, `dolmakit tag` and `dolmakit mix`.
 
+0. The job holds its output path for its whole life (engine/output_lock.py): a second job into
+   the same path stops before launch (exit 2).
 1. Before launch: every name the job would write under its output path holds only files an
    earlier dolmakit job recorded (engine/ownership.py); anything else stops the job with a
    ConfigError listing the paths (exit 2), and nothing is deleted.
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 from apache_beam.io.filesystems import FileSystems
 
 from dolmakit.core.errors import ConfigError, FatalError
+from dolmakit.engine.output_lock import holding_output
 from dolmakit.engine.ownership import (
     LEDGER,
     STAGING_MARK,
@@ -126,8 +129,13 @@ class JobResult:
 
 
 def run_job(job: Job, fresh: bool = False) -> JobResult:
-    """The lifecycle; an unfinished staging folder of the same job (fingerprint) is resumed
-    unless `fresh`."""
+    """The lifecycle, holding the output path against other jobs from start to end; an
+    unfinished staging folder of the same job (fingerprint) is resumed unless `fresh`."""
+    with holding_output(job.root, job.source):
+        return _run_held(job, fresh)
+
+
+def _run_held(job: Job, fresh: bool) -> JobResult:
     staging = None if fresh else resumable(job)
     if staging is None:
         staging = staging_path(job.root)

@@ -222,3 +222,34 @@ def test_records_add_up_gives_each_reason():
         "in 10 != kept 5 + removed 2 + errors 2",
         "error fraction 0.2000 is above run.max_error_fraction 0.1",
     ]
+
+
+def test_a_job_into_an_output_path_another_job_holds_stops_before_launch(tmp_path):
+    import fcntl
+    import os
+
+    other = os.open(tmp_path, os.O_RDONLY)  # another job's hold on the folder
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        with pytest.raises(ConfigError) as caught:
+            run_job(WriteFiles(str(tmp_path), FIRST))
+    finally:
+        os.close(other)
+    assert str(caught.value) == (
+        f"job.yaml: another dolmakit job (a run, tag or mix) is writing into {tmp_path}/ now; "
+        "wait for it to end, or choose another output path"
+    )
+    assert tree(tmp_path) == {}
+    assert run_job(WriteFiles(str(tmp_path), FIRST)).published  # once it has let go
+
+
+class FailsBeforeLaunch(WriteFiles):
+    def prepare(self, staging: str) -> None:
+        raise ConfigError("no files match 'x'", source="job.yaml")
+
+
+def test_a_job_that_stops_before_launch_leaves_no_folder_it_made(tmp_path):
+    root = tmp_path / "new" / "out"
+    with pytest.raises(ConfigError, match="no files match"):
+        run_job(FailsBeforeLaunch(str(root), FIRST))
+    assert list(tmp_path.iterdir()) == []

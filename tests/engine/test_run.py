@@ -189,6 +189,32 @@ def test_a_run_into_a_folder_of_the_users_files_stops_and_deletes_nothing(tmp_pa
             if p.is_file()} == USER_FILES  # fmt: skip
 
 
+def test_a_second_run_into_the_same_output_while_one_runs_exits_2(tmp_path):
+    """Another process holding the output folder (as a running `dolmakit run` does): the second
+    command stops before launch and writes nothing."""
+    hold = (
+        "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); "
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(tmp_path)], stdout=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline() == "held\n"
+        done = subprocess.run(
+            [sys.executable, "-m", "dolmakit", "run", PIPELINE, "--output", str(tmp_path),
+             "--set", f"input.paths=[{SAMPLE_WARC}]"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 2
+    assert (
+        f"another dolmakit job (a run, tag or mix) is writing into {tmp_path}/ now" in done.stderr
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cleaning_a_dataset_in_place_gives_what_writing_elsewhere_gives(sample_run, tmp_path):
     """A dataset dolmakit wrote, read from its own documents/ and written back to itself."""
     dataset = tmp_path / "dataset"
