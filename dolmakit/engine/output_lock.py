@@ -31,11 +31,15 @@ def holding_output(root: str, source: str = "") -> Iterator[None]:
     folder = os.open(root, os.O_RDONLY)
     try:
         _lock(folder, root, source)
+    except ConfigError:
+        os.close(folder)  # the holder may have made the folder too: it is the holder's to remove
+        raise
+    try:
         yield
     finally:
-        os.close(folder)  # releases the lock
         if made:
             _remove_if_empty(os.path.abspath(root), made)
+        os.close(folder)  # releases the lock, after the removal: no job starts in a folder going
 
 
 def _first_missing(path: str) -> str | None:
@@ -49,7 +53,10 @@ def _first_missing(path: str) -> str | None:
 def _remove_if_empty(path: str, outermost: str) -> None:
     """The folders this job made, from `path` up to `outermost`, while they are empty."""
     while os.path.isdir(path) and not os.listdir(path):
-        os.rmdir(path)
+        try:
+            os.rmdir(path)
+        except OSError:  # filled meanwhile (by someone else): it stays
+            return
         if path == outermost:
             return
         path = os.path.dirname(path)
