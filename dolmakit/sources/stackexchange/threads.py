@@ -262,17 +262,6 @@ def answer_order(answer: PostFacts, accepted_id: int | None) -> tuple[int, int, 
     return (-answer.score, 0 if is_accepted else 1, answer.post_id)
 
 
-def build_thread(posts: Iterable[Document], config: ThreadsConfig, step: str) -> Iterator[Outcome]:
-    """Every post of one group once, with the step's rules (decide_thread) on the documents
-    themselves: the thread (or the question removed), the others removed or failed."""
-    docs = list(posts)
-    places = list(range(len(docs)))
-    for doc, verdict in zip(docs, decide_thread([PostFacts.of(doc) for doc in docs], config),
-                            strict=True):  # fmt: skip
-        answers = [docs[place] for place in verdict.answers]
-        yield outcome_of(doc, verdict.label(places), step, answers)
-
-
 def outcome_of(doc: Document, label: tuple, step: str, answers: list[Document]) -> Outcome:
     """The post's fate by its label; `answers`: a thread's, best first."""
     if label[0] == THREAD:

@@ -9,11 +9,12 @@ from dedup.dedup_helpers import run_engine
 from dolmakit.core.document import Document, ErrorRecord, Removed
 from dolmakit.core.nodes import node_key
 from dolmakit.sources.stackexchange.threads import (
+    PostFacts,
     PostKeys,
     StackExchangeThreads,
     ThreadsConfig,
     _BuildThreadFn,
-    build_thread,
+    decide_thread,
     thread_key,
 )
 
@@ -34,6 +35,17 @@ def answer(post_id: int, parent: int, score: int, license: str = "CC-BY-SA-3.0")
     metadata = {"site": SITE, "post_id": post_id, "post_type": "answer", "score": score,
                 "parent_id": parent, "license": license}  # fmt: skip
     return Document(f"{SITE}/{post_id}", f"answer {post_id}", "se", metadata=metadata)
+
+
+def build_thread(posts: list[Document], config: ThreadsConfig, step: str) -> list:
+    """Every post of one group once, through the step's own rules and apply: the group's posts
+    stand at lines 0, 1, ... of one file, from which the apply fetches a thread's answers."""
+    addresses = [(0, place) for place in range(len(posts))]
+    fetched = dict(zip(addresses, posts, strict=True))
+    threads = StackExchangeThreads(step, config)
+    verdicts = decide_thread([PostFacts.of(doc) for doc in posts], config)
+    return [threads.apply_with(doc, [verdict.label(addresses)], fetched)
+            for doc, verdict in zip(posts, verdicts, strict=True)]  # fmt: skip
 
 
 def outcomes(posts: list[Document], **config) -> tuple[list[Document], dict[str, str]]:
